@@ -1,0 +1,40 @@
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import express from 'express';
+import type { AppConfig } from '../config/config';
+import { HttpErrorFilter } from '../http/http-errors';
+import { requestLogging } from '../http/request-logging';
+import { findWebDir, webApp } from '../http/web-app';
+import type { AppLogger } from '../logging/app-logger';
+import { RedisConnections } from '../redis/redis-connections';
+import { SignalingIoAdapter } from '../signaling/signaling-io.adapter';
+import { AppModule } from './app.module';
+
+/** Builds the app for a configuration; used by main.ts and by the end-to-end tests. */
+export async function createApp(config: AppConfig, logger: AppLogger): Promise<NestExpressApplication> {
+  const redis = config.redisUrl ? new RedisConnections(config.redisUrl, logger) : undefined;
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, logger, redis), {
+    logger,
+    bodyParser: false,
+    abortOnError: false,
+  });
+  app.set('trust proxy', config.trustProxy);
+  app.disable('x-powered-by');
+  app.use(requestLogging(logger));
+  // Requests are small; a large body is refused before it is parsed.
+  app.use('/api', express.json({ limit: '8kb' }));
+  const webDir = findWebDir(config.webDir);
+  if (webDir) app.use(webApp(webDir));
+  else logger.warn('web app not built; serving the API only', { hint: 'npm run build' });
+  app.useGlobalFilters(new HttpErrorFilter(logger));
+  app.useWebSocketAdapter(new SignalingIoAdapter(app, config, redis));
+  app.enableShutdownHooks();
+  if (redis) {
+    const close = app.close.bind(app);
+    app.close = async () => {
+      await close();
+      await redis.close();
+    };
+  }
+  return app;
+}

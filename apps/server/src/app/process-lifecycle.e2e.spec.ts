@@ -1,0 +1,74 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AttendanceResponse } from '@mesh-meet/protocol';
+import { createRoom, joinAs } from '../testing/test-client';
+import { startServerProcess } from '../testing/server-process';
+
+async function attendance(url: string, roomId: string, hostKey: string): Promise<AttendanceResponse> {
+  const response = await fetch(`${url}/api/rooms/${roomId}/attendance`, {
+    headers: { authorization: `Bearer ${hostKey}` },
+  });
+  return (await response.json()) as AttendanceResponse;
+}
+
+describe('the server as a process', () => {
+  let dataDir: string;
+  beforeEach(() => {
+    dataDir = mkdtempSync(join(tmpdir(), 'mesh-meet-process-'));
+  });
+  afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('on SIGTERM closes every open attendance row and exits cleanly', async () => {
+    const env = { DATA_DIR: dataDir, NODE_ID: 'sigterm-node' };
+    const server = await startServerProcess(env);
+    const room = await createRoom(server.url);
+    const host = await joinAs(server.url, room.roomId, 'Host', { hostKey: room.hostKey });
+    const guest = await joinAs(server.url, room.roomId, 'Guest');
+    const code = await server.stop('SIGTERM');
+    // Nest re-raises the signal after closing, the usual way to say "stopped by SIGTERM".
+    expect(code === 0 || server.child.signalCode === 'SIGTERM').toBe(true);
+    expect(server.output()).not.toContain('"level":50');
+    host.socket.disconnect();
+    guest.socket.disconnect();
+
+    const again = await startServerProcess(env);
+    try {
+      const report = await attendance(again.url, room.roomId, room.hostKey);
+      expect(report.entries).toHaveLength(2);
+      for (const entry of report.entries) expect(entry).toMatchObject({ leftReason: 'disconnected', leftAt: expect.any(String) });
+      expect(again.output()).not.toContain('closed attendance left open');
+    } finally {
+      await again.stop();
+    }
+  });
+
+  it('after a crash closes the rows it left open at its next start, keeping what was written', async () => {
+    const env = { DATA_DIR: dataDir, NODE_ID: 'crash-node' };
+    const server = await startServerProcess(env);
+    const room = await createRoom(server.url, 'Before the crash');
+    const host = await joinAs(server.url, room.roomId, 'Host', { hostKey: room.hostKey });
+    const open = await attendance(server.url, room.roomId, room.hostKey);
+    expect(open.entries[0]).toMatchObject({ name: 'Host', leftAt: null });
+    await server.stop('SIGKILL');
+    host.socket.disconnect();
+
+    const again = await startServerProcess(env);
+    try {
+      expect(again.output()).toContain('closed attendance left open by a previous run');
+      const report = await attendance(again.url, room.roomId, room.hostKey);
+      expect(report.name).toBe('Before the crash');
+      expect(report.entries).toHaveLength(1);
+      expect(report.entries[0]).toMatchObject({ name: 'Host', leftReason: 'disconnected' });
+      expect(Date.parse(report.entries[0].leftAt ?? '')).toBeGreaterThanOrEqual(Date.parse(report.entries[0].joinedAt));
+    } finally {
+      await again.stop();
+    }
+  });
+
+  it('refuses to start with a bad variable and names it', async () => {
+    await expect(startServerProcess({ DATA_DIR: dataDir, MAX_PARTICIPANTS: '99' })).rejects.toThrow(
+      /MAX_PARTICIPANTS/,
+    );
+  });
+});

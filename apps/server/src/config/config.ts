@@ -1,0 +1,154 @@
+import { z } from 'zod';
+import { LIMITS } from '@mesh-meet/protocol';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const csv = z
+  .string()
+  .optional()
+  .transform((value) =>
+    (value ?? '')
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item.length > 0),
+  );
+
+const origin = z.url().transform((value, ctx) => {
+  const parsed = new URL(value);
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    ctx.addIssue({ code: 'custom', message: 'must be an http(s) URL' });
+    return z.NEVER;
+  }
+  return parsed.origin;
+});
+
+/** Every variable the server reads, with its default. The README lists them. */
+export const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** Address to bind; 0.0.0.0 so a phone on the same network or a proxy can reach it. */
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PUBLIC_URL: z.url().optional(),
+  DATABASE_URL: z
+    .string()
+    .optional()
+    .refine((value) => !value || /^(mysql|mariadb):\/\//.test(value) || /^sqlite:/.test(value), {
+      message: 'must be mysql://user:password@host:port/database or sqlite:<path>',
+    }),
+  /** Where the embedded SQLite file lives when DATABASE_URL is absent. */
+  DATA_DIR: z.string().min(1).default('./data'),
+  REDIS_URL: z
+    .string()
+    .optional()
+    .refine((value) => !value || /^rediss?:\/\//.test(value), { message: 'must be redis://host:port' }),
+  STUN_URLS: csv.pipe(z.array(z.string().regex(/^stuns?:/, 'each must start with stun: or stuns:'))),
+  TURN_URLS: csv.pipe(z.array(z.string().regex(/^turns?:/, 'each must start with turn: or turns:'))),
+  TURN_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  TURN_TTL: z.coerce.number().int().min(60).max(7 * 24 * 3600).default(6 * 3600),
+  MAX_PARTICIPANTS: z.coerce
+    .number()
+    .int()
+    .min(2)
+    .max(LIMITS.maxParticipantsCeiling)
+    .default(LIMITS.defaultMaxParticipants),
+  ALLOWED_ORIGINS: csv.pipe(z.array(origin)),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  /** Trust X-Forwarded-* from a reverse proxy (https-portal): true, false, or a hop count. */
+  TRUST_PROXY: z
+    .enum(['true', 'false', '1', '2', '3'])
+    .default('false')
+    .transform((value) => (value === 'true' ? true : value === 'false' ? false : Number(value))),
+  /** Room creations and joins one client address may make per minute. */
+  ROOM_CREATE_PER_MINUTE: z.coerce.number().int().min(1).max(100000).default(20),
+  JOIN_PER_MINUTE: z.coerce.number().int().min(1).max(100000).default(60),
+  /** Stable name of this server process, for attendance recovery after a crash. */
+  NODE_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/)
+    .optional(),
+  /** Directory of the built web app; absent: dist/apps/web/browser when it exists. */
+  WEB_DIR: z.string().optional(),
+  /** How long a database call may take before a join fails with UNAVAILABLE (ms). */
+  DATABASE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60000).default(3000),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface AppConfig {
+  readonly port: number;
+  readonly host: string;
+  readonly publicUrl: string;
+  readonly database:
+    | { readonly kind: 'sqlite'; readonly path: string; readonly timeoutMs: number }
+    | { readonly kind: 'mysql'; readonly url: string; readonly timeoutMs: number };
+  readonly redisUrl: string | undefined;
+  readonly ice: {
+    readonly stunUrls: readonly string[];
+    readonly turnUrls: readonly string[];
+    readonly turnSecret: string | undefined;
+    readonly turnTtlSeconds: number;
+  };
+  readonly maxParticipants: number;
+  readonly allowedOrigins: readonly string[];
+  readonly logLevel: Env['LOG_LEVEL'];
+  readonly trustProxy: boolean | number;
+  readonly rateLimits: { readonly roomCreatePerMinute: number; readonly joinPerMinute: number };
+  readonly nodeId: string;
+  readonly webDir: string | undefined;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Reads and validates the environment once, at start. A bad value throws a
+ * ConfigError naming the variable (never its value: it may be a secret).
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, hostname = 'node'): AppConfig {
+  const blankToUndefined = Object.fromEntries(
+    Object.entries(env).map(([key, value]) => [key, value === '' ? undefined : value]),
+  );
+  const parsed = envSchema.safeParse(blankToUndefined);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`),
+    );
+  }
+  const e = parsed.data;
+  if (e.TURN_URLS.length > 0 && !e.TURN_SECRET) {
+    throw new ConfigError(['TURN_SECRET: required when TURN_URLS is set (coturn use-auth-secret)']);
+  }
+  const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
+  const timeoutMs = e.DATABASE_TIMEOUT_MS;
+  const database: AppConfig['database'] = !e.DATABASE_URL
+    ? { kind: 'sqlite', path: `${e.DATA_DIR.replace(/\/+$/, '')}/meetings.sqlite`, timeoutMs }
+    : e.DATABASE_URL.startsWith('sqlite:')
+      ? { kind: 'sqlite', path: e.DATABASE_URL.slice('sqlite:'.length), timeoutMs }
+      : { kind: 'mysql', url: e.DATABASE_URL.replace(/^mariadb:/, 'mysql:'), timeoutMs };
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl,
+    database,
+    redisUrl: e.REDIS_URL,
+    ice: {
+      stunUrls: e.STUN_URLS,
+      turnUrls: e.TURN_URLS,
+      turnSecret: e.TURN_SECRET,
+      turnTtlSeconds: e.TURN_TTL,
+    },
+    maxParticipants: e.MAX_PARTICIPANTS,
+    allowedOrigins: [new URL(publicUrl).origin, ...e.ALLOWED_ORIGINS],
+    logLevel: e.LOG_LEVEL,
+    trustProxy: e.TRUST_PROXY,
+    rateLimits: { roomCreatePerMinute: e.ROOM_CREATE_PER_MINUTE, joinPerMinute: e.JOIN_PER_MINUTE },
+    nodeId: e.NODE_ID ?? hostname.replace(/[^A-Za-z0-9_.-]/g, '-').slice(0, 64),
+    webDir: e.WEB_DIR,
+  };
+}
+
+/** Nest injection token for the AppConfig. */
+export const APP_CONFIG = Symbol('APP_CONFIG');

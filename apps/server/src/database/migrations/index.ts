@@ -1,0 +1,4 @@
+import { InitialSchema1763769600000 } from './1763769600000-initial-schema';
+
+/** Every migration, in order. Bundled builds cannot glob a folder, so they are listed. */
+export const MIGRATIONS = [InitialSchema1763769600000];

@@ -1,0 +1,147 @@
+import { createConnection } from 'mysql2/promise';
+import type { JoinAck } from '@mesh-meet/protocol';
+import { describeWith, externalService } from '../testing/external-services';
+import { freePort } from '../testing/server-process';
+import { TcpProxy } from '../testing/tcp-proxy';
+import { type TestServer, startTestServer } from '../testing/test-server';
+import { connectClient, createRoom, joinAs, nextEvent, request } from '../testing/test-client';
+import { createDataSource } from './data-source';
+
+const mysqlUrl = externalService('MYSQL_TEST_URL', 'MariaDB/MySQL');
+
+/** A database of its own for this run, so runs never see each other's rows. */
+async function withScratchDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const base = new URL(mysqlUrl as string);
+  const name = `mesh_meet_test_${process.pid}_${Date.now()}`;
+  const admin = await createConnection({ uri: base.toString() });
+  await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4`);
+  const url = new URL(base.toString());
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      await admin.query(`DROP DATABASE IF EXISTS \`${name}\``);
+      await admin.end();
+    },
+  };
+}
+
+async function waitFor(condition: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describeWith(mysqlUrl)('on MariaDB/MySQL (real server)', () => {
+  let scratch: Awaited<ReturnType<typeof withScratchDatabase>>;
+  beforeAll(async () => {
+    scratch = await withScratchDatabase();
+  });
+  afterAll(async () => {
+    await scratch?.drop();
+  });
+
+  it('applies the migrations, and reverts and reapplies them', async () => {
+    const dataSource = createDataSource({ kind: 'mysql', url: scratch.url, timeoutMs: 5000 });
+    await dataSource.initialize();
+    try {
+      const applied = await dataSource.runMigrations({ transaction: 'each' });
+      expect(applied.map((migration) => migration.name)).toEqual(['InitialSchema1763769600000']);
+      const tables = (await dataSource.query('SHOW TABLES')) as Record<string, string>[];
+      expect(tables.map((row) => Object.values(row)[0]).sort()).toEqual(
+        ['migrations', 'participations', 'rooms', 'server_nodes', 'users'],
+      );
+      await dataSource.undoLastMigration();
+      expect(((await dataSource.query('SHOW TABLES')) as unknown[]).length).toBe(1);
+      expect(await dataSource.runMigrations()).toHaveLength(1);
+      expect(await dataSource.runMigrations()).toHaveLength(0);
+    } finally {
+      await dataSource.destroy();
+    }
+  });
+
+  describe('the app', () => {
+    let server: TestServer;
+    beforeAll(async () => {
+      server = await startTestServer({ DATABASE_URL: scratch.url, JOIN_PER_MINUTE: '1000' });
+    });
+    afterAll(() => server?.close());
+
+    it('records attendance with times and reasons, and keeps names in any script', async () => {
+      const room = await createRoom(server.url, '週次ミーティング');
+      const host = await joinAs(server.url, room.roomId, 'はなこ', { hostKey: room.hostKey });
+      const guest = await joinAs(server.url, room.roomId, 'Guest 🎉');
+      const left = nextEvent(host.socket, 'peer-left');
+      await request(guest.socket, 'leave');
+      await left;
+      guest.socket.disconnect();
+      const response = await fetch(`${server.url}/api/rooms/${room.roomId}/attendance`, {
+        headers: { authorization: `Bearer ${room.hostKey}` },
+      });
+      const report = (await response.json()) as { name: string; entries: Array<Record<string, unknown>> };
+      expect(report.name).toBe('週次ミーティング');
+      expect(report.entries).toEqual([
+        expect.objectContaining({ name: 'はなこ', role: 'host', leftAt: null }),
+        expect.objectContaining({ name: 'Guest 🎉', role: 'guest', leftReason: 'left', leftAt: expect.any(String) }),
+      ]);
+      host.socket.disconnect();
+    });
+  });
+
+  it('says so in /health and refuses joins quickly while the database is down, then recovers', async () => {
+    const target = new URL(scratch.url);
+    const proxy = new TcpProxy(await freePort(), { host: target.hostname, port: Number(target.port || 3306) });
+    await proxy.open();
+    const viaProxy = new URL(scratch.url);
+    viaProxy.host = `127.0.0.1:${proxy.port}`;
+    const server = await startTestServer({
+      DATABASE_URL: viaProxy.toString(),
+      DATABASE_TIMEOUT_MS: '1000',
+      JOIN_PER_MINUTE: '1000',
+    });
+    try {
+      const room = await createRoom(server.url);
+      await proxy.cut();
+
+      const health = await fetch(`${server.url}/health`);
+      expect(health.status).toBe(503);
+      expect(await health.json()).toMatchObject({ status: 'degraded', database: 'down' });
+
+      const socket = await connectClient(server.url);
+      const started = Date.now();
+      const ack = await request<JoinAck>(socket, 'join', { roomId: room.roomId, name: 'During outage' });
+      expect(ack).toMatchObject({ ok: false, error: { code: 'UNAVAILABLE' } });
+      expect(Date.now() - started).toBeLessThan(3000);
+      const refused = await fetch(`${server.url}/api/rooms`, { method: 'POST' });
+      expect(refused.status).toBe(503);
+
+      await proxy.open();
+      await waitFor(async () => (await fetch(`${server.url}/health`)).status === 200);
+      const again = await request<JoinAck>(socket, 'join', { roomId: room.roomId, name: 'After outage' });
+      expect(again.ok).toBe(true);
+      socket.disconnect();
+    } finally {
+      await server.close();
+      await proxy.cut();
+    }
+  });
+
+  it('starts while the database is down and connects once it is up', async () => {
+    const target = new URL(scratch.url);
+    const proxy = new TcpProxy(await freePort(), { host: target.hostname, port: Number(target.port || 3306) });
+    const viaProxy = new URL(scratch.url);
+    viaProxy.host = `127.0.0.1:${proxy.port}`;
+    const server = await startTestServer({ DATABASE_URL: viaProxy.toString(), DATABASE_TIMEOUT_MS: '1000' });
+    try {
+      expect((await fetch(`${server.url}/health`)).status).toBe(503);
+      await proxy.open();
+      await waitFor(async () => (await fetch(`${server.url}/health`)).status === 200);
+      expect((await createRoom(server.url)).roomId).toMatch(/^[a-z]{3}-[a-z]{4}-[a-z]{3}$/);
+    } finally {
+      await server.close();
+      await proxy.cut();
+    }
+  });
+});

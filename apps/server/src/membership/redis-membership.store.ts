@@ -1,0 +1,147 @@
+import type { MediaState } from '@mesh-meet/protocol';
+import type { Redis } from 'ioredis';
+import { type AdmitResult, type Member, MembershipStore } from './membership.store';
+
+const PREFIX = 'mm:';
+/* The room id sits in braces (a hash tag) so one room's keys stay in one slot. */
+const roomKey = (roomId: string) => `${PREFIX}room:{${roomId}}:members`;
+const nodeKey = (nodeId: string) => `${PREFIX}node:${nodeId}`;
+
+/*
+ * Admit in one script so that the capacity check and the insert cannot
+ * interleave with another process's join. Members whose process stopped
+ * heartbeating are dropped first (a crashed node must not hold seats).
+ * KEYS[1] room hash; ARGV: peerId, member JSON, capacity, node key prefix.
+ */
+const ADMIT = `
+local all = redis.call('HGETALL', KEYS[1])
+local others, stale = {}, {}
+for i = 1, #all, 2 do
+  local m = cjson.decode(all[i + 1])
+  if redis.call('EXISTS', ARGV[4] .. m.nodeId) == 0 then
+    redis.call('HDEL', KEYS[1], all[i])
+    table.insert(stale, all[i + 1])
+  else
+    table.insert(others, all[i + 1])
+  end
+end
+if #others >= tonumber(ARGV[3]) then
+  return {0, others, stale}
+end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+return {1, others, stale}
+`;
+
+/* KEYS[1] room hash; ARGV[1] peerId. Returns the removed member JSON or nil. */
+const REMOVE = `
+local value = redis.call('HGET', KEYS[1], ARGV[1])
+if value then redis.call('HDEL', KEYS[1], ARGV[1]) end
+return value
+`;
+
+/* KEYS[1] room hash. Returns every member JSON and deletes the room. */
+const CLEAR = `
+local values = redis.call('HVALS', KEYS[1])
+redis.call('DEL', KEYS[1])
+return values
+`;
+
+/* KEYS[1] room hash; ARGV[1] peerId, ARGV[2] media JSON. Never re-adds a removed member. */
+const SET_MEDIA = `
+local value = redis.call('HGET', KEYS[1], ARGV[1])
+if not value then return nil end
+local m = cjson.decode(value)
+m.media = cjson.decode(ARGV[2])
+local updated = cjson.encode(m)
+redis.call('HSET', KEYS[1], ARGV[1], updated)
+return updated
+`;
+
+interface MembershipCommands {
+  mmAdmit(key: string, peerId: string, member: string, capacity: number, nodePrefix: string): Promise<[number, string[], string[]]>;
+  mmRemove(key: string, peerId: string): Promise<string | null>;
+  mmClear(key: string): Promise<string[]>;
+  mmSetMedia(key: string, peerId: string, media: string): Promise<string | null>;
+}
+
+/** Membership shared by every server process through one Redis. */
+export class RedisMembershipStore extends MembershipStore {
+  private readonly redis: Redis & MembershipCommands;
+
+  constructor(redis: Redis) {
+    super();
+    redis.defineCommand('mmAdmit', { numberOfKeys: 1, lua: ADMIT });
+    redis.defineCommand('mmRemove', { numberOfKeys: 1, lua: REMOVE });
+    redis.defineCommand('mmClear', { numberOfKeys: 1, lua: CLEAR });
+    redis.defineCommand('mmSetMedia', { numberOfKeys: 1, lua: SET_MEDIA });
+    this.redis = redis as Redis & MembershipCommands;
+  }
+
+  async admit(member: Member, capacity: number): Promise<AdmitResult> {
+    const [admitted, others, stale] = await this.redis.mmAdmit(
+      roomKey(member.roomId),
+      member.peerId,
+      JSON.stringify(member),
+      capacity,
+      nodeKey(''),
+    );
+    const staleMembers = stale.map(decode);
+    return admitted === 1
+      ? { admitted: true, others: others.map(decode), stale: staleMembers }
+      : { admitted: false, reason: 'ROOM_FULL', stale: staleMembers };
+  }
+
+  async remove(roomId: string, peerId: string): Promise<Member | null> {
+    const value = await this.redis.mmRemove(roomKey(roomId), peerId);
+    return value ? decode(value) : null;
+  }
+
+  async clear(roomId: string): Promise<Member[]> {
+    return (await this.redis.mmClear(roomKey(roomId))).map(decode);
+  }
+
+  async get(roomId: string, peerId: string): Promise<Member | null> {
+    const value = await this.redis.hget(roomKey(roomId), peerId);
+    return value ? decode(value) : null;
+  }
+
+  async bothPresent(roomId: string, a: string, b: string): Promise<[boolean, boolean]> {
+    const key = roomKey(roomId);
+    const [first, second] = await this.redis
+      .multi()
+      .hexists(key, a)
+      .hexists(key, b)
+      .exec()
+      .then((results) => (results ?? []).map(([error, value]) => !error && value === 1));
+    return [first ?? false, second ?? false];
+  }
+
+  async list(roomId: string): Promise<Member[]> {
+    return (await this.redis.hvals(roomKey(roomId))).map(decode);
+  }
+
+  async count(roomId: string): Promise<number> {
+    return this.redis.hlen(roomKey(roomId));
+  }
+
+  async setMedia(roomId: string, peerId: string, media: MediaState): Promise<Member | null> {
+    const value = await this.redis.mmSetMedia(roomKey(roomId), peerId, JSON.stringify(media));
+    return value ? decode(value) : null;
+  }
+
+  async heartbeat(nodeId: string, ttlMs: number): Promise<void> {
+    await this.redis.set(nodeKey(nodeId), Date.now().toString(), 'PX', ttlMs);
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      return (await this.redis.ping()) === 'PONG';
+    } catch {
+      return false;
+    }
+  }
+}
+
+function decode(value: string): Member {
+  return JSON.parse(value) as Member;
+}

@@ -1,0 +1,31 @@
+/**
+ * Per-connection message budget: `burst` messages at once, refilled at
+ * `perSecond`. A browser's trickle ICE sends tens of candidates within a
+ * second of joining, so the burst is generous and the steady rate is not.
+ */
+export class TokenBucket {
+  private tokens: number;
+  private updatedAt: number;
+
+  constructor(
+    private readonly burst: number,
+    private readonly perSecond: number,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.tokens = burst;
+    this.updatedAt = now();
+  }
+
+  tryTake(): boolean {
+    const now = this.now();
+    this.tokens = Math.min(this.burst, this.tokens + ((now - this.updatedAt) / 1000) * this.perSecond);
+    this.updatedAt = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+}
+
+/** Signaling messages per connection. */
+export const SOCKET_MESSAGE_BURST = 200;
+export const SOCKET_MESSAGES_PER_SECOND = 50;

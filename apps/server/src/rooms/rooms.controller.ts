@@ -1,0 +1,95 @@
+import { Body, Controller, Get, Headers, HttpCode, HttpStatus, Inject, Param, Post, Req } from '@nestjs/common';
+import type { Request } from 'express';
+import {
+  type AttendanceResponse,
+  type CreateRoomResponse,
+  type RoomInfo,
+  createRoomRequestSchema,
+  normalizeRoomId,
+  parsePayload,
+} from '@mesh-meet/protocol';
+import { APP_CONFIG, type AppConfig } from '../config/config';
+import { ApiError } from '../http/http-errors';
+import { MembershipStore } from '../membership/membership.store';
+import { MetricsService } from '../metrics/metrics.service';
+import { AddressRateLimiter } from '../rate-limit/address-rate-limiter';
+import type { RoomEntity } from '../database/entities';
+import { RoomsService } from './rooms.service';
+
+/** REST: create a meeting, look one up, and (host only) read its attendance. */
+@Controller('api/rooms')
+export class RoomsController {
+  constructor(
+    private readonly rooms: RoomsService,
+    private readonly store: MembershipStore,
+    private readonly limiter: AddressRateLimiter,
+    private readonly metrics: MetricsService,
+    @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'rateLimits'>,
+  ) {}
+
+  @Post()
+  @HttpCode(HttpStatus.CREATED)
+  async create(@Req() request: Request, @Body() body: unknown): Promise<CreateRoomResponse> {
+    await this.limit('create', request, this.config.rateLimits.roomCreatePerMinute);
+    const parsed = parsePayload(createRoomRequestSchema, body ?? {});
+    if (!parsed.ok) {
+      throw new ApiError(HttpStatus.BAD_REQUEST, { ...parsed.error, fields: parsed.fields });
+    }
+    const created = await this.rooms.create(parsed.value.name);
+    this.metrics.roomsCreated.inc();
+    return created;
+  }
+
+  @Get(':roomId')
+  async info(@Req() request: Request, @Param('roomId') roomId: string): Promise<RoomInfo> {
+    // Lookups count against the join budget: this is where ids would be guessed.
+    await this.limit('join', request, this.config.rateLimits.joinPerMinute);
+    const room = await this.findOr404(roomId);
+    return {
+      roomId: room.id,
+      name: room.name,
+      participants: room.endedAt ? 0 : await this.store.count(room.id),
+      maxParticipants: room.maxParticipants,
+      locked: room.locked,
+      endedAt: room.endedAt?.toISOString() ?? null,
+    };
+  }
+
+  @Get(':roomId/attendance')
+  async attendance(
+    @Param('roomId') roomId: string,
+    @Headers('authorization') authorization: string | undefined,
+  ): Promise<AttendanceResponse> {
+    const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
+    if (!match) {
+      throw new ApiError(
+        HttpStatus.UNAUTHORIZED,
+        { code: 'FORBIDDEN', message: 'send the host key as Authorization: Bearer <hostKey>' },
+        { 'WWW-Authenticate': 'Bearer' },
+      );
+    }
+    const room = await this.findOr404(roomId);
+    if (!this.rooms.isHostKey(room, match[1])) {
+      throw new ApiError(HttpStatus.FORBIDDEN, { code: 'FORBIDDEN', message: 'the host key does not match' });
+    }
+    return this.rooms.attendance(room);
+  }
+
+  private async findOr404(rawRoomId: string): Promise<RoomEntity> {
+    const roomId = normalizeRoomId(rawRoomId);
+    const room = roomId ? await this.rooms.find(roomId) : null;
+    if (!room) throw new ApiError(HttpStatus.NOT_FOUND, { code: 'ROOM_NOT_FOUND', message: 'no meeting has this code' });
+    return room;
+  }
+
+  private async limit(action: string, request: Request, perMinute: number): Promise<void> {
+    const decision = await this.limiter.hit(action, request.ip ?? 'unknown', perMinute, 60_000);
+    if (!decision.allowed) {
+      throw new ApiError(
+        HttpStatus.TOO_MANY_REQUESTS,
+        { code: 'RATE_LIMITED', message: `too many requests; retry in ${decision.retryAfterSeconds} s` },
+        { 'Retry-After': String(decision.retryAfterSeconds) },
+      );
+    }
+  }
+}

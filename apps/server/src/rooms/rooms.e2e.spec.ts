@@ -1,0 +1,119 @@
+import type { CreateRoomResponse, RestError, RoomInfo } from '@mesh-meet/protocol';
+import { type TestServer, startTestServer } from '../testing/test-server';
+import { createRoom } from '../testing/test-client';
+
+describe('rooms REST API', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ ROOM_CREATE_PER_MINUTE: '1000', JOIN_PER_MINUTE: '1000' });
+  });
+  afterAll(() => server.close());
+
+  const post = (body: string, contentType = 'application/json') =>
+    fetch(`${server.url}/api/rooms`, { method: 'POST', headers: { 'content-type': contentType }, body });
+
+  it('creates a room with an easy-to-type id, a host link and a guest link', async () => {
+    const response = await post(JSON.stringify({ name: '  Weekly sync ' }));
+    expect(response.status).toBe(201);
+    const room = (await response.json()) as CreateRoomResponse;
+    expect(room.roomId).toMatch(/^[a-z]{3}-[a-z]{4}-[a-z]{3}$/);
+    expect(room.name).toBe('Weekly sync');
+    expect(Buffer.from(room.hostKey, 'base64url').length).toBeGreaterThanOrEqual(16);
+    expect(room.guestUrl).toBe(`http://localhost:3000/r/${room.roomId}`);
+    expect(room.hostUrl).toBe(`http://localhost:3000/r/${room.roomId}?host=${room.hostKey}`);
+  });
+
+  it('names a room "Meeting" when no name is given, also with no body at all', async () => {
+    expect((await createRoom(server.url)).name).toBe('Meeting');
+    const response = await fetch(`${server.url}/api/rooms`, { method: 'POST' });
+    expect(response.status).toBe(201);
+  });
+
+  it('never hands out sequential or repeated ids', async () => {
+    const ids = new Set<string>();
+    for (let i = 0; i < 20; i += 1) ids.add((await createRoom(server.url)).roomId);
+    expect(ids.size).toBe(20);
+  });
+
+  it('answers 400 with the fields at fault for a bad body', async () => {
+    const response = await post(JSON.stringify({ name: 'x'.repeat(81), extra: true }));
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as RestError;
+    expect(body.code).toBe('INVALID_PAYLOAD');
+    expect(body.fields?.map((field) => field.path)).toEqual(expect.arrayContaining(['name']));
+  });
+
+  it('answers 400 INVALID_PAYLOAD for malformed JSON', async () => {
+    const response = await post('{"name": ');
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ code: 'INVALID_PAYLOAD' });
+  });
+
+  it('refuses a body over the size limit', async () => {
+    const response = await post(JSON.stringify({ name: 'x'.repeat(20_000) }));
+    expect(response.status).toBe(413);
+    expect(await response.json()).toMatchObject({ code: 'INVALID_PAYLOAD' });
+  });
+
+  it('describes a room, accepting the id as a person types it', async () => {
+    const room = await createRoom(server.url, 'Lookup');
+    const typed = room.roomId.replace(/-/g, '').toUpperCase();
+    const response = await fetch(`${server.url}/api/rooms/${typed}`);
+    expect(response.status).toBe(200);
+    expect((await response.json()) as RoomInfo).toEqual({
+      roomId: room.roomId,
+      name: 'Lookup',
+      participants: 0,
+      maxParticipants: 6,
+      locked: false,
+      endedAt: null,
+    });
+  });
+
+  it('answers 404 ROOM_NOT_FOUND for unknown and malformed ids', async () => {
+    for (const id of ['zzz-zzzz-zzz', 'not-a-room-id-at-all']) {
+      const response = await fetch(`${server.url}/api/rooms/${id}`);
+      expect(response.status).toBe(404);
+      expect(await response.json()).toMatchObject({ code: 'ROOM_NOT_FOUND' });
+    }
+  });
+
+  it('shows attendance to the host key only', async () => {
+    const room = await createRoom(server.url);
+    const url = `${server.url}/api/rooms/${room.roomId}/attendance`;
+    const missing = await fetch(url);
+    expect(missing.status).toBe(401);
+    expect(missing.headers.get('www-authenticate')).toBe('Bearer');
+    const wrong = await fetch(url, { headers: { authorization: `Bearer ${'A'.repeat(32)}` } });
+    expect(wrong.status).toBe(403);
+    expect(await wrong.json()).toMatchObject({ code: 'FORBIDDEN' });
+    const right = await fetch(url, { headers: { authorization: `Bearer ${room.hostKey}` } });
+    expect(right.status).toBe(200);
+    expect(await right.json()).toMatchObject({ roomId: room.roomId, entries: [] });
+  });
+
+  it('reports health and Prometheus metrics', async () => {
+    const health = await fetch(`${server.url}/health`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: 'ok', database: 'up' });
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    expect(metrics).toContain('meet_connected_sockets');
+    expect(metrics).toContain('meet_rooms_created_total');
+  });
+});
+
+describe('per-address limits on the REST API', () => {
+  it('answers 429 with Retry-After once an address creates too many rooms', async () => {
+    const server = await startTestServer({ ROOM_CREATE_PER_MINUTE: '2' });
+    try {
+      await createRoom(server.url);
+      await createRoom(server.url);
+      const response = await fetch(`${server.url}/api/rooms`, { method: 'POST' });
+      expect(response.status).toBe(429);
+      expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(await response.json()).toMatchObject({ code: 'RATE_LIMITED' });
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -1,0 +1,33 @@
+import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+import { ROOM_ID_LETTERS } from '@mesh-meet/protocol';
+
+const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
+
+/** `abc-defg-hij` from a cryptographic source: never sequential, never derived from time. */
+export function generateRoomId(): string {
+  let letters = '';
+  for (let i = 0; i < ROOM_ID_LETTERS; i += 1) letters += LETTERS[randomInt(LETTERS.length)];
+  return `${letters.slice(0, 3)}-${letters.slice(3, 7)}-${letters.slice(7)}`;
+}
+
+/** 192 random bits, base64url (32 characters). */
+export function generateHostKey(): string {
+  return randomBytes(24).toString('base64url');
+}
+
+/** Host keys are stored only as this hash. A fast hash suffices: the key has 192 bits of entropy. */
+export function hashHostKey(hostKey: string): string {
+  return createHash('sha256').update(hostKey, 'utf8').digest('hex');
+}
+
+/** Constant-time comparison of a presented key with the stored hash. */
+export function hostKeyMatches(presented: string, storedHash: string): boolean {
+  const presentedHash = Buffer.from(hashHostKey(presented), 'hex');
+  const stored = Buffer.from(storedHash, 'hex');
+  return stored.length === presentedHash.length && timingSafeEqual(presentedHash, stored);
+}
+
+/** Peer ids name one connection in one room: 16 url-safe random characters. */
+export function generatePeerId(): string {
+  return randomBytes(12).toString('base64url');
+}

@@ -1,0 +1,297 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type {
+  ChatMessage,
+  JoinSuccess,
+  LeaveReason,
+  MediaState,
+  PeerInfo,
+  SignalData,
+} from '@mesh-meet/protocol';
+import { NO_MEDIA } from '@mesh-meet/protocol';
+import { AttendanceService } from '../attendance/attendance.service';
+import { APP_CONFIG, type AppConfig } from '../config/config';
+import { describeError } from '../database/database.service';
+import { AppLogger } from '../logging/app-logger';
+import { type Member, MembershipStore } from '../membership/membership.store';
+import { MetricsService } from '../metrics/metrics.service';
+import { AddressRateLimiter } from '../rate-limit/address-rate-limiter';
+import { RoomsService } from '../rooms/rooms.service';
+import { generatePeerId } from '../rooms/secrets';
+import { iceServersFor } from '../turn/ice-servers';
+import { SignalingError } from './signaling-error';
+import {
+  meetingChannel,
+  peerChannel,
+  type SignalingNamespace,
+  type SignalingSocket,
+  type SocketSession,
+} from './socket-session';
+
+export interface JoinInput {
+  roomId: string;
+  name: string;
+  userId?: string;
+  hostKey?: string;
+  media?: MediaState;
+}
+
+/**
+ * The meeting rules behind the gateway: who may join, leave, be removed, and
+ * what the others are told. Everything that must hold across server processes
+ * goes through the MembershipStore and the database; the Socket.IO rooms only
+ * carry messages.
+ */
+@Injectable()
+export class MeetingService {
+  private namespace: SignalingNamespace | undefined;
+  /** Local sockets per room, only for the active-rooms metric. */
+  private readonly localRooms = new Map<string, number>();
+
+  constructor(
+    private readonly store: MembershipStore,
+    private readonly rooms: RoomsService,
+    private readonly attendance: AttendanceService,
+    private readonly limiter: AddressRateLimiter,
+    private readonly metrics: MetricsService,
+    private readonly logger: AppLogger,
+    @Inject(APP_CONFIG)
+    private readonly config: Pick<AppConfig, 'ice' | 'maxParticipants' | 'rateLimits'>,
+  ) {}
+
+  attach(namespace: SignalingNamespace): void {
+    this.namespace = namespace;
+  }
+
+  private get io(): SignalingNamespace {
+    if (!this.namespace) throw new Error('MeetingService used before the gateway attached');
+    return this.namespace;
+  }
+
+  async join(socket: SignalingSocket, input: JoinInput): Promise<JoinSuccess> {
+    const rate = await this.limiter.hit('join', socket.data.address, this.config.rateLimits.joinPerMinute, 60_000);
+    if (!rate.allowed) {
+      throw new SignalingError('RATE_LIMITED', `too many joins; retry in ${rate.retryAfterSeconds} s`);
+    }
+    if (socket.data.session) await this.leave(socket, 'left');
+
+    const room = await this.rooms.find(input.roomId);
+    if (!room) throw new SignalingError('ROOM_NOT_FOUND', 'no meeting has this code');
+    if (room.endedAt) throw new SignalingError('ROOM_ENDED', 'this meeting has ended');
+    const isHost = input.hostKey !== undefined && this.rooms.isHostKey(room, input.hostKey);
+    if (input.hostKey !== undefined && !isHost) {
+      throw new SignalingError('FORBIDDEN', 'the host key does not match this meeting');
+    }
+    if (room.locked && !isHost) throw new SignalingError('ROOM_LOCKED', 'the host has locked this meeting');
+
+    const role = isHost ? 'host' : 'guest';
+    const member: Member = {
+      peerId: generatePeerId(),
+      roomId: room.id,
+      userId: input.userId ?? randomUUID(),
+      name: input.name,
+      role,
+      media: input.media ?? NO_MEDIA,
+      participationId: randomUUID(),
+      nodeId: this.attendance.nodeId,
+      joinedAt: new Date().toISOString(),
+    };
+    const capacity = Math.min(room.maxParticipants, this.config.maxParticipants);
+    const admission = await this.store.admit(member, capacity);
+    await this.dropStale(room.id, admission.stale);
+    if (!admission.admitted) {
+      throw new SignalingError('ROOM_FULL', `this meeting is full (${capacity} people)`);
+    }
+
+    try {
+      await this.attendance.open({
+        id: member.participationId,
+        roomId: room.id,
+        userId: member.userId,
+        peerId: member.peerId,
+        name: member.name,
+        role,
+      });
+    } catch (error) {
+      // Without its attendance row the seat would be unrecorded: give it back.
+      await this.store.remove(room.id, member.peerId);
+      throw error;
+    }
+
+    const session: SocketSession = {
+      roomId: room.id,
+      peerId: member.peerId,
+      userId: member.userId,
+      role,
+      name: member.name,
+    };
+    socket.data.session = session;
+    await socket.join([meetingChannel(room.id), peerChannel(member.peerId)]);
+    this.countLocal(room.id, +1);
+    socket.to(meetingChannel(room.id)).emit('peer-joined', toPeerInfo(member));
+    this.metrics.joins.inc({ role });
+    this.logger.info('joined', { roomId: room.id, peerId: member.peerId, role });
+
+    return {
+      ok: true,
+      self: { peerId: member.peerId, role, userId: member.userId },
+      room: { roomId: room.id, name: room.name, locked: room.locked, maxParticipants: capacity },
+      peers: admission.others.map(toPeerInfo),
+      iceServers: iceServersFor(this.config.ice, member.peerId),
+    };
+  }
+
+  /** Leaves the current room, if any. Safe to call twice; only the first announces. */
+  async leave(socket: SignalingSocket, reason: LeaveReason): Promise<void> {
+    const session = socket.data.session;
+    if (!session) return;
+    socket.data.session = undefined;
+    this.countLocal(session.roomId, -1);
+    await Promise.all([
+      socket.leave(meetingChannel(session.roomId)),
+      socket.leave(peerChannel(session.peerId)),
+    ]);
+    const removed = await this.store.remove(session.roomId, session.peerId);
+    if (removed) await this.announceDeparture(removed, reason);
+  }
+
+  /** The session of a socket that is still a member; clears a stale one (removed or ended elsewhere). */
+  async requireMember(socket: SignalingSocket): Promise<SocketSession> {
+    const session = socket.data.session;
+    if (!session) throw new SignalingError('NOT_IN_ROOM', 'join a room first');
+    const member = await this.store.get(session.roomId, session.peerId);
+    if (!member) {
+      await this.forget(socket, session);
+      throw new SignalingError('NOT_IN_ROOM', 'you are no longer in this room');
+    }
+    return session;
+  }
+
+  async relaySignal(socket: SignalingSocket, to: string, data: SignalData): Promise<void> {
+    const session = socket.data.session;
+    if (!session) throw new SignalingError('NOT_IN_ROOM', 'join a room first');
+    const [selfPresent, targetPresent] = await this.store.bothPresent(session.roomId, session.peerId, to);
+    if (!selfPresent) {
+      await this.forget(socket, session);
+      throw new SignalingError('NOT_IN_ROOM', 'you are no longer in this room');
+    }
+    if (!targetPresent || to === session.peerId) {
+      throw new SignalingError('PEER_NOT_FOUND', 'no such peer in this room');
+    }
+    // `from` comes from the connection, never from the payload.
+    this.io.to(peerChannel(to)).emit('signal', { from: session.peerId, data });
+    this.metrics.relayedSignals.inc({ kind: 'description' in data ? data.description.type : 'candidate' });
+  }
+
+  async setMedia(socket: SignalingSocket, media: MediaState): Promise<void> {
+    const session = await this.requireSession(socket);
+    const member = await this.store.setMedia(session.roomId, session.peerId, media);
+    if (!member) {
+      await this.forget(socket, session);
+      throw new SignalingError('NOT_IN_ROOM', 'you are no longer in this room');
+    }
+    socket.to(meetingChannel(session.roomId)).emit('peer-media-state', { peerId: session.peerId, ...media });
+  }
+
+  async chat(socket: SignalingSocket, text: string): Promise<void> {
+    const session = await this.requireMember(socket);
+    const message: ChatMessage = {
+      id: randomUUID(),
+      from: session.peerId,
+      name: session.name,
+      text,
+      sentAt: new Date().toISOString(),
+    };
+    // The sender gets it back too, so everyone sees the same order.
+    this.io.to(meetingChannel(session.roomId)).emit('chat-message', message);
+  }
+
+  async lock(socket: SignalingSocket, locked: boolean): Promise<void> {
+    const session = await this.requireHost(socket);
+    await this.rooms.setLocked(session.roomId, locked);
+    this.io.to(meetingChannel(session.roomId)).emit('room-updated', { locked });
+    this.logger.info('room lock changed', { roomId: session.roomId, locked });
+  }
+
+  async remove(socket: SignalingSocket, peerId: string): Promise<void> {
+    const session = await this.requireHost(socket);
+    if (peerId === session.peerId) throw new SignalingError('FORBIDDEN', 'hosts leave instead of removing themselves');
+    const removed = await this.store.remove(session.roomId, peerId);
+    if (!removed) throw new SignalingError('PEER_NOT_FOUND', 'no such peer in this room');
+    // Tell them first, then take them out of the room's channel, so they hear nothing more of it.
+    this.io.to(peerChannel(peerId)).emit('removed', { by: 'host' });
+    this.io.in(peerChannel(peerId)).socketsLeave(meetingChannel(session.roomId));
+    await this.announceDeparture(removed, 'removed');
+    this.logger.info('participant removed', { roomId: session.roomId, peerId });
+  }
+
+  async end(socket: SignalingSocket): Promise<void> {
+    const session = await this.requireHost(socket);
+    await this.rooms.end(session.roomId);
+    const members = await this.store.clear(session.roomId);
+    const channel = meetingChannel(session.roomId);
+    this.io.to(channel).emit('room-ended', { by: 'host' });
+    this.io.in(channel).socketsLeave(channel);
+    await this.attendance.closeRoom(session.roomId, 'ended');
+    this.logger.info('meeting ended', { roomId: session.roomId, participants: members.length });
+  }
+
+  /** On shutdown: everyone connected here leaves as disconnected, and their rows are closed. */
+  async leaveAll(reason: LeaveReason): Promise<void> {
+    const sockets = [...this.io.sockets.values()] as SignalingSocket[];
+    await Promise.allSettled(sockets.map((socket) => this.leave(socket, reason)));
+  }
+
+  private async requireSession(socket: SignalingSocket): Promise<SocketSession> {
+    const session = socket.data.session;
+    if (!session) throw new SignalingError('NOT_IN_ROOM', 'join a room first');
+    return session;
+  }
+
+  private async requireHost(socket: SignalingSocket): Promise<SocketSession> {
+    const session = await this.requireMember(socket);
+    if (session.role !== 'host') throw new SignalingError('FORBIDDEN', 'only the host can do this');
+    return session;
+  }
+
+  private async forget(socket: SignalingSocket, session: SocketSession): Promise<void> {
+    if (socket.data.session !== session) return;
+    socket.data.session = undefined;
+    this.countLocal(session.roomId, -1);
+    await Promise.all([
+      socket.leave(meetingChannel(session.roomId)),
+      socket.leave(peerChannel(session.peerId)),
+    ]);
+  }
+
+  private async announceDeparture(member: Member, reason: LeaveReason): Promise<void> {
+    this.io.to(meetingChannel(member.roomId)).emit('peer-left', { peerId: member.peerId, reason });
+    this.logger.info('left', { roomId: member.roomId, peerId: member.peerId, reason });
+    try {
+      await this.attendance.close(member.participationId, reason);
+    } catch (error) {
+      // The row stays open; the next start of the process that opened it closes it.
+      this.logger.warn('could not close attendance', {
+        roomId: member.roomId,
+        peerId: member.peerId,
+        error: describeError(error),
+      });
+    }
+  }
+
+  /** Members of crashed processes found while admitting someone: the others must let them go. */
+  private async dropStale(roomId: string, stale: Member[]): Promise<void> {
+    for (const member of stale) await this.announceDeparture({ ...member, roomId }, 'disconnected');
+  }
+
+  private countLocal(roomId: string, delta: number): void {
+    const count = (this.localRooms.get(roomId) ?? 0) + delta;
+    if (count <= 0) this.localRooms.delete(roomId);
+    else this.localRooms.set(roomId, count);
+    this.metrics.activeRooms.set(this.localRooms.size);
+  }
+}
+
+function toPeerInfo(member: Member): PeerInfo {
+  return { peerId: member.peerId, name: member.name, role: member.role, media: member.media };
+}

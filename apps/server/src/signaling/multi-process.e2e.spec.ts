@@ -1,0 +1,91 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { JoinAck, PeerJoined, PeerLeft, SignalEvent } from '@mesh-meet/protocol';
+import { describeWith, externalService } from '../testing/external-services';
+import { type ServerProcess, startServerProcess } from '../testing/server-process';
+import { connectClient, createRoom, joinAs, nextEvent, request } from '../testing/test-client';
+
+const redisUrl = externalService('REDIS_TEST_URL', 'two-process Redis');
+
+describeWith(redisUrl)('two server processes on one Redis', () => {
+  let dataDir: string;
+  let first: ServerProcess;
+  let second: ServerProcess;
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'mesh-meet-cluster-'));
+    // One database for both (SQLite in WAL mode takes several processes); the first applies the migrations.
+    const shared = { DATA_DIR: dataDir, REDIS_URL: redisUrl as string, MAX_PARTICIPANTS: '3', JOIN_PER_MINUTE: '1000' };
+    first = await startServerProcess({ ...shared, NODE_ID: `first-${process.pid}` });
+    second = await startServerProcess({ ...shared, NODE_ID: `second-${process.pid}` });
+  });
+
+  afterAll(async () => {
+    await Promise.all([first?.stop(), second?.stop()]);
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('relays offer, answer, candidates and peer-left between clients on different processes', async () => {
+    const room = await createRoom(first.url);
+    const a = await joinAs(first.url, room.roomId, 'On first', { hostKey: room.hostKey });
+    const announced = nextEvent<PeerJoined>(a.socket, 'peer-joined');
+    const b = await joinAs(second.url, room.roomId, 'On second');
+    expect(b.joined.peers.map((peer) => peer.name)).toEqual(['On first']);
+    expect((await announced).peerId).toBe(b.joined.self.peerId);
+
+    const offer = { description: { type: 'offer', sdp: 'v=0\r\n' } };
+    const gotOffer = nextEvent<SignalEvent>(b.socket, 'signal');
+    expect(await request(a.socket, 'signal', { to: b.joined.self.peerId, data: offer })).toEqual({ ok: true });
+    expect(await gotOffer).toEqual({ from: a.joined.self.peerId, data: offer });
+
+    const answer = { description: { type: 'answer', sdp: 'v=0\r\n' } };
+    const gotAnswer = nextEvent<SignalEvent>(a.socket, 'signal');
+    await request(b.socket, 'signal', { to: a.joined.self.peerId, data: answer });
+    expect(await gotAnswer).toEqual({ from: b.joined.self.peerId, data: answer });
+
+    const candidate = { candidate: { candidate: 'candidate:1 1 udp 1 127.0.0.1 9 typ host', sdpMid: '0', sdpMLineIndex: 0 } };
+    const gotCandidate = nextEvent<SignalEvent>(a.socket, 'signal');
+    await request(b.socket, 'signal', { to: a.joined.self.peerId, data: candidate });
+    expect((await gotCandidate).data).toEqual(candidate);
+
+    const left = nextEvent<PeerLeft>(a.socket, 'peer-left');
+    b.socket.disconnect();
+    expect(await left).toEqual({ peerId: b.joined.self.peerId, reason: 'disconnected' });
+    a.socket.disconnect();
+  });
+
+  it('holds capacity, lock and host rights across processes', async () => {
+    const room = await createRoom(first.url);
+    const host = await joinAs(first.url, room.roomId, 'Host', { hostKey: room.hostKey });
+    const guests = [await joinAs(second.url, room.roomId, 'G1'), await joinAs(first.url, room.roomId, 'G2')];
+    const extra = await connectClient(second.url);
+    expect(await request<JoinAck>(extra, 'join', { roomId: room.roomId, name: 'G3' })).toMatchObject({
+      ok: false,
+      error: { code: 'ROOM_FULL' },
+    });
+
+    const removed = nextEvent(guests[0].socket, 'removed');
+    expect(await request(host.socket, 'host:remove', { peerId: guests[0].joined.self.peerId })).toEqual({ ok: true });
+    await removed;
+    expect(await request(guests[0].socket, 'host:lock', { locked: true })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_IN_ROOM' },
+    });
+    expect(await request(host.socket, 'host:lock', { locked: true })).toEqual({ ok: true });
+    expect(await request<JoinAck>(extra, 'join', { roomId: room.roomId, name: 'G3' })).toMatchObject({
+      ok: false,
+      error: { code: 'ROOM_LOCKED' },
+    });
+
+    const ended = nextEvent(guests[1].socket, 'room-ended');
+    await request(host.socket, 'host:end');
+    await ended;
+    for (const socket of [host.socket, ...guests.map((guest) => guest.socket), extra]) socket.disconnect();
+  });
+
+  it('reports Redis in /health', async () => {
+    const response = await fetch(`${second.url}/health`);
+    expect(await response.json()).toEqual({ status: 'ok', database: 'up', redis: 'up' });
+  });
+});

@@ -1,0 +1,175 @@
+import {
+  ConnectedSocket,
+  MessageBody,
+  type OnGatewayConnection,
+  type OnGatewayDisconnect,
+  type OnGatewayInit,
+  SubscribeMessage,
+  WebSocketGateway,
+} from '@nestjs/websockets';
+import { type BeforeApplicationShutdown, Inject } from '@nestjs/common';
+import type { ZodType, z } from 'zod';
+import {
+  CLIENT_EVENTS,
+  type Failure,
+  type JoinAck,
+  type OkAck,
+  chatRequestSchema,
+  emptyRequestSchema,
+  hostLockRequestSchema,
+  hostRemoveRequestSchema,
+  joinRequestSchema,
+  mediaStateRequestSchema,
+  parsePayload,
+  signalRequestSchema,
+} from '@mesh-meet/protocol';
+import { APP_CONFIG, type AppConfig } from '../config/config';
+import { describeError } from '../database/database.service';
+import { DatabaseUnavailableError } from '../database/database-unavailable.error';
+import { AppLogger } from '../logging/app-logger';
+import { MetricsService } from '../metrics/metrics.service';
+import { clientAddress } from '../rate-limit/client-address';
+import { SOCKET_MESSAGE_BURST, SOCKET_MESSAGES_PER_SECOND, TokenBucket } from '../rate-limit/token-bucket';
+import { MeetingService } from './meeting.service';
+import { SignalingError, failure } from './signaling-error';
+import type { SignalingNamespace, SignalingSocket } from './socket-session';
+
+const OK: OkAck = { ok: true };
+
+/**
+ * The Socket.IO namespace `/signaling`. Each handler parses its payload with
+ * the protocol schema, spends one token of the connection's budget, and
+ * answers through the ack: `{ok:true,…}` or `{ok:false, error:{code, message}}`.
+ * Nothing a client sends can throw past this class, so the connection and
+ * the server go on after any rejection.
+ */
+@WebSocketGateway({ namespace: 'signaling' })
+export class SignalingGateway
+  implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, BeforeApplicationShutdown
+{
+  constructor(
+    private readonly meeting: MeetingService,
+    private readonly metrics: MetricsService,
+    private readonly logger: AppLogger,
+    @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'trustProxy'>,
+  ) {}
+
+  afterInit(namespace: SignalingNamespace): void {
+    this.meeting.attach(namespace);
+  }
+
+  handleConnection(socket: SignalingSocket): void {
+    socket.data.address = clientAddress(
+      socket.handshake.headers,
+      socket.conn.remoteAddress ?? socket.handshake.address,
+      this.config.trustProxy,
+    );
+    socket.data.bucket = new TokenBucket(SOCKET_MESSAGE_BURST, SOCKET_MESSAGES_PER_SECOND);
+    this.metrics.connectedSockets.inc();
+  }
+
+  async handleDisconnect(socket: SignalingSocket): Promise<void> {
+    this.metrics.connectedSockets.dec();
+    await this.meeting.leave(socket, 'disconnected').catch((error: unknown) => {
+      this.logger.warn('leave on disconnect failed', { error: describeError(error) });
+    });
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.meeting.leaveAll('disconnected');
+  }
+
+  @SubscribeMessage(CLIENT_EVENTS.join)
+  join(@ConnectedSocket() socket: SignalingSocket, @MessageBody() payload: unknown): Promise<JoinAck> {
+    return this.handle(socket, CLIENT_EVENTS.join, joinRequestSchema, payload, (request) =>
+      this.meeting.join(socket, request),
+    );
+  }
+
+  @SubscribeMessage(CLIENT_EVENTS.signal)
+  signal(@ConnectedSocket() socket: SignalingSocket, @MessageBody() payload: unknown): Promise<OkAck> {
+    return this.handle(socket, CLIENT_EVENTS.signal, signalRequestSchema, payload, async (request) => {
+      await this.meeting.relaySignal(socket, request.to, request.data);
+      return OK;
+    });
+  }
+
+  @SubscribeMessage(CLIENT_EVENTS.mediaState)
+  mediaState(@ConnectedSocket() socket: SignalingSocket, @MessageBody() payload: unknown): Promise<OkAck> {
+    return this.handle(socket, CLIENT_EVENTS.mediaState, mediaStateRequestSchema, payload, async (media) => {
+      await this.meeting.setMedia(socket, media);
+      return OK;
+    });
+  }
+
+  @SubscribeMessage(CLIENT_EVENTS.chat)
+  chat(@ConnectedSocket() socket: SignalingSocket, @MessageBody() payload: unknown): Promise<OkAck> {
+    return this.handle(socket, CLIENT_EVENTS.chat, chatRequestSchema, payload, async (request) => {
+      await this.meeting.chat(socket, request.text);
+      return OK;
+    });
+  }
+
+  @SubscribeMessage(CLIENT_EVENTS.leave)
+  leave(@ConnectedSocket() socket: SignalingSocket, @MessageBody() payload: unknown): Promise<OkAck> {
+    return this.handle(socket, CLIENT_EVENTS.leave, emptyRequestSchema, payload, async () => {
+      if (!socket.data.session) throw new SignalingError('NOT_IN_ROOM', 'not in a room');
+      await this.meeting.leave(socket, 'left');
+      return OK;
+    });
+  }
+
+  @SubscribeMessage(CLIENT_EVENTS.hostLock)
+  hostLock(@ConnectedSocket() socket: SignalingSocket, @MessageBody() payload: unknown): Promise<OkAck> {
+    return this.handle(socket, CLIENT_EVENTS.hostLock, hostLockRequestSchema, payload, async (request) => {
+      await this.meeting.lock(socket, request.locked);
+      return OK;
+    });
+  }
+
+  @SubscribeMessage(CLIENT_EVENTS.hostRemove)
+  hostRemove(@ConnectedSocket() socket: SignalingSocket, @MessageBody() payload: unknown): Promise<OkAck> {
+    return this.handle(socket, CLIENT_EVENTS.hostRemove, hostRemoveRequestSchema, payload, async (request) => {
+      await this.meeting.remove(socket, request.peerId);
+      return OK;
+    });
+  }
+
+  @SubscribeMessage(CLIENT_EVENTS.hostEnd)
+  hostEnd(@ConnectedSocket() socket: SignalingSocket, @MessageBody() payload: unknown): Promise<OkAck> {
+    return this.handle(socket, CLIENT_EVENTS.hostEnd, emptyRequestSchema, payload, async () => {
+      await this.meeting.end(socket);
+      return OK;
+    });
+  }
+
+  /** Rate limit, parse, run; every failure becomes an ack with a code. */
+  private async handle<S extends ZodType, R>(
+    socket: SignalingSocket,
+    event: string,
+    schema: S,
+    payload: unknown,
+    run: (request: z.output<S>) => Promise<R>,
+  ): Promise<R | Failure> {
+    if (!socket.data.bucket.tryTake()) return this.reject(event, failure('RATE_LIMITED', 'slow down'));
+    const parsed = parsePayload(schema, payload);
+    if (!parsed.ok) return this.reject(event, { ok: false, error: parsed.error });
+    try {
+      return await run(parsed.value);
+    } catch (error) {
+      if (error instanceof SignalingError) return this.reject(event, failure(error.code, error.message));
+      const session = socket.data.session;
+      if (error instanceof DatabaseUnavailableError) {
+        this.logger.warn('database unavailable', { event, roomId: session?.roomId, error: describeError(error) });
+        return this.reject(event, failure('UNAVAILABLE', 'the server cannot reach its database; try again shortly'));
+      }
+      this.logger.error('handler failed', { event, roomId: session?.roomId, error: describeError(error) });
+      return this.reject(event, failure('UNAVAILABLE', 'the server could not complete this request'));
+    }
+  }
+
+  private reject(event: string, result: Failure): Failure {
+    this.metrics.reject(event, result.error.code);
+    return result;
+  }
+}

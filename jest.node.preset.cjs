@@ -1,0 +1,18 @@
+// Shared jest settings for the Node projects (server, protocol): TypeScript
+// through ts-jest in transpile-only mode (isolatedModules), CommonJS output.
+const path = require('node:path');
+
+module.exports = (projectDir) => ({
+  displayName: path.basename(projectDir),
+  rootDir: projectDir,
+  testEnvironment: 'node',
+  testMatch: ['<rootDir>/src/**/*.spec.ts'],
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: path.join(projectDir, 'tsconfig.spec.json') }],
+  },
+  moduleNameMapper: {
+    '^@mesh-meet/protocol$': path.join(__dirname, 'libs/protocol/src/index.ts'),
+  },
+  clearMocks: true,
+});

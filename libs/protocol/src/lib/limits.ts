@@ -1,0 +1,22 @@
+/** Limits shared by the server (enforced) and the browser (respected). */
+export const LIMITS = {
+  /** Display names are trimmed, then must have 1..40 characters. */
+  nameMaxLength: 40,
+  /** Meeting names are optional; trimmed, at most 80 characters. */
+  roomNameMaxLength: 80,
+  /**
+   * Socket.IO `maxHttpBufferSize`. A browser offer with audio, video, a data
+   * channel and simulcast is 5-10 KB; 64 KiB leaves room without letting one
+   * message cost real memory.
+   */
+  maxMessageBytes: 64 * 1024,
+  /** Longest SDP accepted inside a `signal` (characters). */
+  sdpMaxLength: 48 * 1024,
+  /** Longest ICE candidate line accepted (characters). */
+  candidateMaxLength: 1024,
+  /** Mesh rooms: default capacity and the highest an operator may configure. */
+  defaultMaxParticipants: 6,
+  maxParticipantsCeiling: 12,
+  /** Chat messages (text, never HTML). */
+  chatMaxLength: 1000,
+} as const;

@@ -1,0 +1,203 @@
+import { z } from 'zod';
+import { ERROR_CODES } from './error-codes';
+import { LIMITS } from './limits';
+import { normalizeRoomId } from './room-id';
+
+/* ---------- building blocks ---------- */
+
+export const roomIdSchema = z
+  .string()
+  .max(64)
+  .transform((value, ctx) => {
+    const roomId = normalizeRoomId(value);
+    if (!roomId) {
+      ctx.addIssue({ code: 'custom', message: 'must be a room id like abc-defg-hij' });
+      return z.NEVER;
+    }
+    return roomId;
+  });
+
+export const displayNameSchema = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(LIMITS.nameMaxLength, `must be at most ${LIMITS.nameMaxLength} characters`);
+
+/** Server-issued peer ids: url-safe random strings. */
+export const peerIdSchema = z.string().regex(/^[A-Za-z0-9_-]{8,32}$/, 'must be a peer id');
+
+export const userIdSchema = z.uuid();
+
+/** Host keys are base64url strings of at least 128 random bits. */
+export const hostKeySchema = z.string().regex(/^[A-Za-z0-9_-]{22,64}$/, 'must be a host key');
+
+export const roleSchema = z.enum(['host', 'guest']);
+
+export const mediaStateSchema = z.strictObject({
+  audio: z.boolean(),
+  video: z.boolean(),
+  screen: z.boolean(),
+});
+
+export const NO_MEDIA: MediaState = { audio: false, video: false, screen: false };
+
+export const sessionDescriptionSchema = z.strictObject({
+  type: z.enum(['offer', 'answer', 'pranswer', 'rollback']),
+  sdp: z.string().max(LIMITS.sdpMaxLength).optional(),
+});
+
+export const iceCandidateSchema = z.strictObject({
+  candidate: z.string().max(LIMITS.candidateMaxLength),
+  sdpMid: z.string().max(64).nullable().optional(),
+  sdpMLineIndex: z.number().int().min(0).max(1024).nullable().optional(),
+  usernameFragment: z.string().max(256).nullable().optional(),
+});
+
+/** `{description}` or `{candidate}`; a null candidate marks the end of candidates. */
+export const signalDataSchema = z.union([
+  z.strictObject({ description: sessionDescriptionSchema }),
+  z.strictObject({ candidate: iceCandidateSchema.nullable() }),
+]);
+
+export const iceServerSchema = z.strictObject({
+  urls: z.union([z.string(), z.array(z.string())]),
+  username: z.string().optional(),
+  credential: z.string().optional(),
+});
+
+export const peerInfoSchema = z.strictObject({
+  peerId: peerIdSchema,
+  name: displayNameSchema,
+  role: roleSchema,
+  media: mediaStateSchema,
+});
+
+export const errorSchema = z.strictObject({
+  code: z.enum(ERROR_CODES),
+  message: z.string(),
+});
+
+export const leaveReasonSchema = z.enum(['left', 'disconnected', 'removed', 'ended']);
+
+/* ---------- browser -> server ---------- */
+
+export const joinRequestSchema = z.strictObject({
+  roomId: roomIdSchema,
+  name: displayNameSchema,
+  userId: userIdSchema.optional(),
+  hostKey: hostKeySchema.optional(),
+  /** What the newcomer starts with; shown to the others in `peer-joined`. */
+  media: mediaStateSchema.optional(),
+});
+
+/**
+ * Unknown top-level keys are dropped rather than refused: a client that sends
+ * its own `from` is not an error, it is simply not believed (the server sets it).
+ */
+export const signalRequestSchema = z.object({
+  to: peerIdSchema,
+  data: signalDataSchema,
+});
+
+export const mediaStateRequestSchema = mediaStateSchema;
+
+export const chatRequestSchema = z.strictObject({
+  text: z.string().trim().min(1, 'must not be empty').max(LIMITS.chatMaxLength),
+});
+
+export const hostLockRequestSchema = z.strictObject({ locked: z.boolean() });
+
+export const hostRemoveRequestSchema = z.strictObject({ peerId: peerIdSchema });
+
+/** Events without a payload accept nothing or an empty object. */
+export const emptyRequestSchema = z.union([z.undefined(), z.null(), z.strictObject({})]);
+
+/* ---------- server -> browser ---------- */
+
+export const selfInfoSchema = z.strictObject({
+  peerId: peerIdSchema,
+  role: roleSchema,
+  userId: userIdSchema,
+});
+
+export const roomSummarySchema = z.strictObject({
+  roomId: z.string(),
+  name: z.string(),
+  locked: z.boolean(),
+  maxParticipants: z.number().int(),
+});
+
+export const joinSuccessSchema = z.strictObject({
+  ok: z.literal(true),
+  self: selfInfoSchema,
+  room: roomSummarySchema,
+  peers: z.array(peerInfoSchema),
+  iceServers: z.array(iceServerSchema),
+});
+
+export const failureSchema = z.strictObject({ ok: z.literal(false), error: errorSchema });
+
+export const joinAckSchema = z.discriminatedUnion('ok', [joinSuccessSchema, failureSchema]);
+
+export const okAckSchema = z.discriminatedUnion('ok', [
+  z.strictObject({ ok: z.literal(true) }),
+  failureSchema,
+]);
+
+export const peerJoinedSchema = peerInfoSchema;
+
+export const peerLeftSchema = z.strictObject({
+  peerId: peerIdSchema,
+  reason: leaveReasonSchema,
+});
+
+export const signalEventSchema = z.strictObject({
+  from: peerIdSchema,
+  data: signalDataSchema,
+});
+
+export const peerMediaStateSchema = mediaStateSchema.extend({ peerId: peerIdSchema });
+
+export const roomUpdatedSchema = z.strictObject({ locked: z.boolean() });
+
+export const chatMessageSchema = z.strictObject({
+  id: z.string(),
+  from: peerIdSchema,
+  name: z.string(),
+  text: z.string(),
+  sentAt: z.iso.datetime(),
+});
+
+export const removedSchema = z.strictObject({ by: z.literal('host') });
+
+export const roomEndedSchema = z.strictObject({ by: z.literal('host') });
+
+/* ---------- inferred types ---------- */
+
+export type MediaState = z.infer<typeof mediaStateSchema>;
+export type Role = z.infer<typeof roleSchema>;
+export type SessionDescription = z.infer<typeof sessionDescriptionSchema>;
+export type IceCandidate = z.infer<typeof iceCandidateSchema>;
+export type SignalData = z.infer<typeof signalDataSchema>;
+export type IceServer = z.infer<typeof iceServerSchema>;
+export type PeerInfo = z.infer<typeof peerInfoSchema>;
+export type LeaveReason = z.infer<typeof leaveReasonSchema>;
+export type JoinRequest = z.input<typeof joinRequestSchema>;
+export type SignalRequest = z.infer<typeof signalRequestSchema>;
+export type ChatRequest = z.infer<typeof chatRequestSchema>;
+export type HostLockRequest = z.infer<typeof hostLockRequestSchema>;
+export type HostRemoveRequest = z.infer<typeof hostRemoveRequestSchema>;
+export type SelfInfo = z.infer<typeof selfInfoSchema>;
+export type RoomSummary = z.infer<typeof roomSummarySchema>;
+export type JoinSuccess = z.infer<typeof joinSuccessSchema>;
+export type Failure = z.infer<typeof failureSchema>;
+export type JoinAck = z.infer<typeof joinAckSchema>;
+export type OkAck = z.infer<typeof okAckSchema>;
+export type PeerJoined = z.infer<typeof peerJoinedSchema>;
+export type PeerLeft = z.infer<typeof peerLeftSchema>;
+export type SignalEvent = z.infer<typeof signalEventSchema>;
+export type PeerMediaState = z.infer<typeof peerMediaStateSchema>;
+export type RoomUpdated = z.infer<typeof roomUpdatedSchema>;
+export type ChatMessage = z.infer<typeof chatMessageSchema>;
+export type Removed = z.infer<typeof removedSchema>;
+export type RoomEnded = z.infer<typeof roomEndedSchema>;
