@@ -67,6 +67,8 @@ export const envSchema = z.object({
     .optional(),
   /** Directory of the built web app; absent: dist/apps/web/browser when it exists. */
   WEB_DIR: z.string().optional(),
+  /** How long a dropped connection keeps its place for a resume (ms); 0 leaves at once. */
+  RECONNECT_GRACE_MS: z.coerce.number().int().min(0).max(120000).default(10000),
   /** How long a database call may take before a join fails with UNAVAILABLE (ms). */
   DATABASE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60000).default(3000),
 });
@@ -94,6 +96,7 @@ export interface AppConfig {
   readonly rateLimits: { readonly roomCreatePerMinute: number; readonly joinPerMinute: number };
   readonly nodeId: string;
   readonly webDir: string | undefined;
+  readonly reconnectGraceMs: number;
 }
 
 export class ConfigError extends Error {
@@ -147,6 +150,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, hostname = 'nod
     rateLimits: { roomCreatePerMinute: e.ROOM_CREATE_PER_MINUTE, joinPerMinute: e.JOIN_PER_MINUTE },
     nodeId: e.NODE_ID ?? hostname.replace(/[^A-Za-z0-9_.-]/g, '-').slice(0, 64),
     webDir: e.WEB_DIR,
+    reconnectGraceMs: e.RECONNECT_GRACE_MS,
   };
 }
 

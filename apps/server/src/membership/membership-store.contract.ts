@@ -14,6 +14,8 @@ export function membershipStoreContract(makeStore: () => MembershipStore | Promi
     media: { audio: false, video: false, screen: false },
     participationId: randomUUID(),
     nodeId: node,
+    connectionId: randomUUID(),
+    resumeTokenHash: 'f'.repeat(64),
     joinedAt: new Date().toISOString(),
   });
   const freshRoom = () => `tst-${randomUUID().slice(0, 4)}-${randomUUID().slice(0, 3)}`;
@@ -70,6 +72,18 @@ export function membershipStoreContract(makeStore: () => MembershipStore | Promi
     await store.remove(roomId, a.peerId);
     expect(await store.setMedia(roomId, a.peerId, media)).toBeNull();
     expect(await store.count(roomId)).toBe(0);
+  });
+
+  it('rebinds a member to a new connection, after which a removal for the old one does nothing', async () => {
+    const roomId = freshRoom();
+    const a = member(roomId, 'A');
+    await store.admit(a, 6);
+    const rebound = await store.rebind(roomId, a.peerId, 'new-connection', 'other-node');
+    expect(rebound).toMatchObject({ peerId: a.peerId, connectionId: 'new-connection', nodeId: 'other-node' });
+    expect(await store.removeIfConnection(roomId, a.peerId, a.connectionId)).toBeNull();
+    expect(await store.count(roomId)).toBe(1);
+    expect(await store.removeIfConnection(roomId, a.peerId, 'new-connection')).toMatchObject({ peerId: a.peerId });
+    expect(await store.rebind(roomId, a.peerId, 'x', nodeId)).toBeNull();
   });
 
   it('clears a room and returns who was in it', async () => {

@@ -12,6 +12,10 @@ export interface Member {
   participationId: string;
   /** The server process holding the connection. */
   nodeId: string;
+  /** Changes when the member resumes on a new connection; a stale removal names the old one. */
+  connectionId: string;
+  /** sha256 of the resume token (hex). */
+  resumeTokenHash: string;
   joinedAt: string;
 }
 
@@ -38,6 +42,10 @@ export abstract class MembershipStore {
   abstract list(roomId: string): Promise<Member[]>;
   abstract count(roomId: string): Promise<number>;
   abstract setMedia(roomId: string, peerId: string, media: MediaState): Promise<Member | null>;
+  /** Moves a member to a new connection (a resume); null when they are no longer there. */
+  abstract rebind(roomId: string, peerId: string, connectionId: string, nodeId: string): Promise<Member | null>;
+  /** Removes a member only if still on `connectionId`: a grace period that ends after a resume removes nobody. */
+  abstract removeIfConnection(roomId: string, peerId: string, connectionId: string): Promise<Member | null>;
   /** Marks this process alive; members of processes not alive are dropped at the next admit. */
   abstract heartbeat(nodeId: string, ttlMs: number): Promise<void>;
   abstract ping(): Promise<boolean>;

@@ -58,6 +58,20 @@ export class MemoryMembershipStore extends MembershipStore {
     return copy(member);
   }
 
+  async rebind(roomId: string, peerId: string, connectionId: string, nodeId: string): Promise<Member | null> {
+    const member = this.rooms.get(roomId)?.get(peerId);
+    if (!member) return null;
+    member.connectionId = connectionId;
+    member.nodeId = nodeId;
+    return copy(member);
+  }
+
+  async removeIfConnection(roomId: string, peerId: string, connectionId: string): Promise<Member | null> {
+    const member = this.rooms.get(roomId)?.get(peerId);
+    if (!member || member.connectionId !== connectionId) return null;
+    return this.remove(roomId, peerId);
+  }
+
   async heartbeat(): Promise<void> {
     // One process: it is alive while it runs.
   }

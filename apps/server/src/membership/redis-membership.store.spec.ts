@@ -31,6 +31,8 @@ describeWith(redisUrl)('RedisMembershipStore (real Redis)', () => {
       media: { audio: false, video: false, screen: false },
       participationId: `p-${name}`,
       nodeId,
+      connectionId: `c-${name}`,
+      resumeTokenHash: '0'.repeat(64),
       joinedAt: new Date().toISOString(),
     });
     await store.heartbeat('alive-node', 60_000);

@@ -57,11 +57,34 @@ redis.call('HSET', KEYS[1], ARGV[1], updated)
 return updated
 `;
 
+/* KEYS[1] room hash; ARGV[1] peerId, ARGV[2] connectionId, ARGV[3] nodeId. */
+const REBIND = `
+local value = redis.call('HGET', KEYS[1], ARGV[1])
+if not value then return nil end
+local m = cjson.decode(value)
+m.connectionId = ARGV[2]
+m.nodeId = ARGV[3]
+local updated = cjson.encode(m)
+redis.call('HSET', KEYS[1], ARGV[1], updated)
+return updated
+`;
+
+/* KEYS[1] room hash; ARGV[1] peerId, ARGV[2] connectionId. */
+const REMOVE_IF_CONNECTION = `
+local value = redis.call('HGET', KEYS[1], ARGV[1])
+if not value then return nil end
+if cjson.decode(value).connectionId ~= ARGV[2] then return nil end
+redis.call('HDEL', KEYS[1], ARGV[1])
+return value
+`;
+
 interface MembershipCommands {
   mmAdmit(key: string, peerId: string, member: string, capacity: number, nodePrefix: string): Promise<[number, string[], string[]]>;
   mmRemove(key: string, peerId: string): Promise<string | null>;
   mmClear(key: string): Promise<string[]>;
   mmSetMedia(key: string, peerId: string, media: string): Promise<string | null>;
+  mmRebind(key: string, peerId: string, connectionId: string, nodeId: string): Promise<string | null>;
+  mmRemoveIfConnection(key: string, peerId: string, connectionId: string): Promise<string | null>;
 }
 
 /** Membership shared by every server process through one Redis. */
@@ -74,6 +97,8 @@ export class RedisMembershipStore extends MembershipStore {
     redis.defineCommand('mmRemove', { numberOfKeys: 1, lua: REMOVE });
     redis.defineCommand('mmClear', { numberOfKeys: 1, lua: CLEAR });
     redis.defineCommand('mmSetMedia', { numberOfKeys: 1, lua: SET_MEDIA });
+    redis.defineCommand('mmRebind', { numberOfKeys: 1, lua: REBIND });
+    redis.defineCommand('mmRemoveIfConnection', { numberOfKeys: 1, lua: REMOVE_IF_CONNECTION });
     this.redis = redis as Redis & MembershipCommands;
   }
 
@@ -126,6 +151,16 @@ export class RedisMembershipStore extends MembershipStore {
 
   async setMedia(roomId: string, peerId: string, media: MediaState): Promise<Member | null> {
     const value = await this.redis.mmSetMedia(roomKey(roomId), peerId, JSON.stringify(media));
+    return value ? decode(value) : null;
+  }
+
+  async rebind(roomId: string, peerId: string, connectionId: string, nodeId: string): Promise<Member | null> {
+    const value = await this.redis.mmRebind(roomKey(roomId), peerId, connectionId, nodeId);
+    return value ? decode(value) : null;
+  }
+
+  async removeIfConnection(roomId: string, peerId: string, connectionId: string): Promise<Member | null> {
+    const value = await this.redis.mmRemoveIfConnection(roomKey(roomId), peerId, connectionId);
     return value ? decode(value) : null;
   }
 

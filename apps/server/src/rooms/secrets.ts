@@ -15,16 +15,27 @@ export function generateHostKey(): string {
   return randomBytes(24).toString('base64url');
 }
 
-/** Host keys are stored only as this hash. A fast hash suffices: the key has 192 bits of entropy. */
-export function hashHostKey(hostKey: string): string {
-  return createHash('sha256').update(hostKey, 'utf8').digest('hex');
+/**
+ * Secrets (host keys, resume tokens) are stored only as this hash. A fast hash
+ * suffices: they are random with at least 128 bits, nothing to brute-force.
+ */
+export function hashSecret(secret: string): string {
+  return createHash('sha256').update(secret, 'utf8').digest('hex');
 }
 
-/** Constant-time comparison of a presented key with the stored hash. */
-export function hostKeyMatches(presented: string, storedHash: string): boolean {
-  const presentedHash = Buffer.from(hashHostKey(presented), 'hex');
+/** Constant-time comparison of a presented secret with the stored hash. */
+export function secretMatches(presented: string, storedHash: string): boolean {
+  const presentedHash = Buffer.from(hashSecret(presented), 'hex');
   const stored = Buffer.from(storedHash, 'hex');
   return stored.length === presentedHash.length && timingSafeEqual(presentedHash, stored);
+}
+
+export const hashHostKey = hashSecret;
+export const hostKeyMatches = secretMatches;
+
+/** 144 random bits, base64url: proves a reconnecting browser is the one that joined. */
+export function generateResumeToken(): string {
+  return randomBytes(18).toString('base64url');
 }
 
 /** Peer ids name one connection in one room: 16 url-safe random characters. */

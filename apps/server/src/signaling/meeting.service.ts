@@ -17,7 +17,8 @@ import { type Member, MembershipStore } from '../membership/membership.store';
 import { MetricsService } from '../metrics/metrics.service';
 import { AddressRateLimiter } from '../rate-limit/address-rate-limiter';
 import { RoomsService } from '../rooms/rooms.service';
-import { generatePeerId } from '../rooms/secrets';
+import type { RoomEntity } from '../database/entities';
+import { generatePeerId, generateResumeToken, hashSecret, secretMatches } from '../rooms/secrets';
 import { iceServersFor } from '../turn/ice-servers';
 import { SignalingError } from './signaling-error';
 import {
@@ -34,6 +35,7 @@ export interface JoinInput {
   userId?: string;
   hostKey?: string;
   media?: MediaState;
+  resume?: { peerId: string; token: string };
 }
 
 /**
@@ -47,6 +49,8 @@ export class MeetingService {
   private namespace: SignalingNamespace | undefined;
   /** Local sockets per room, only for the active-rooms metric. */
   private readonly localRooms = new Map<string, number>();
+  /** Members whose connection dropped, removed unless they resume within the grace period. */
+  private readonly pendingRemovals = new Map<string, { timer: NodeJS.Timeout; finish: () => Promise<void> }>();
 
   constructor(
     private readonly store: MembershipStore,
@@ -56,7 +60,7 @@ export class MeetingService {
     private readonly metrics: MetricsService,
     private readonly logger: AppLogger,
     @Inject(APP_CONFIG)
-    private readonly config: Pick<AppConfig, 'ice' | 'maxParticipants' | 'rateLimits'>,
+    private readonly config: Pick<AppConfig, 'ice' | 'maxParticipants' | 'rateLimits' | 'reconnectGraceMs'>,
   ) {}
 
   attach(namespace: SignalingNamespace): void {
@@ -82,9 +86,14 @@ export class MeetingService {
     if (input.hostKey !== undefined && !isHost) {
       throw new SignalingError('FORBIDDEN', 'the host key does not match this meeting');
     }
+    if (input.resume) {
+      const resumed = await this.resume(socket, room, input.resume);
+      if (resumed) return resumed;
+    }
     if (room.locked && !isHost) throw new SignalingError('ROOM_LOCKED', 'the host has locked this meeting');
 
     const role = isHost ? 'host' : 'guest';
+    const resumeToken = generateResumeToken();
     const member: Member = {
       peerId: generatePeerId(),
       roomId: room.id,
@@ -94,6 +103,8 @@ export class MeetingService {
       media: input.media ?? NO_MEDIA,
       participationId: randomUUID(),
       nodeId: this.attendance.nodeId,
+      connectionId: socket.id,
+      resumeTokenHash: hashSecret(resumeToken),
       joinedAt: new Date().toISOString(),
     };
     const capacity = Math.min(room.maxParticipants, this.config.maxParticipants);
@@ -118,27 +129,87 @@ export class MeetingService {
       throw error;
     }
 
-    const session: SocketSession = {
-      roomId: room.id,
-      peerId: member.peerId,
-      userId: member.userId,
-      role,
-      name: member.name,
-    };
-    socket.data.session = session;
-    await socket.join([meetingChannel(room.id), peerChannel(member.peerId)]);
-    this.countLocal(room.id, +1);
+    await this.bind(socket, member);
     socket.to(meetingChannel(room.id)).emit('peer-joined', toPeerInfo(member));
     this.metrics.joins.inc({ role });
     this.logger.info('joined', { roomId: room.id, peerId: member.peerId, role });
+    return this.joinSuccess(room, member, resumeToken, false, admission.others);
+  }
 
+  /**
+   * Takes a dropped member back on a new connection: same peer id, the others
+   * are not told anything, so their peer connections (which do not depend on
+   * the signaling socket) keep flowing. Null when there is nothing to resume.
+   */
+  private async resume(
+    socket: SignalingSocket,
+    room: RoomEntity,
+    resume: { peerId: string; token: string },
+  ): Promise<JoinSuccess | null> {
+    const previous = await this.store.get(room.id, resume.peerId);
+    if (!previous || !secretMatches(resume.token, previous.resumeTokenHash)) return null;
+    const member = await this.store.rebind(room.id, resume.peerId, socket.id, this.attendance.nodeId);
+    if (!member) return null;
+    clearTimeout(this.pendingRemovals.get(member.peerId)?.timer);
+    this.pendingRemovals.delete(member.peerId);
+    await this.bind(socket, member);
+    const others = (await this.store.list(room.id)).filter((other) => other.peerId !== member.peerId);
+    this.logger.info('resumed', { roomId: room.id, peerId: member.peerId });
+    return this.joinSuccess(room, member, resume.token, true, others);
+  }
+
+  private async bind(socket: SignalingSocket, member: Member): Promise<void> {
+    socket.data.session = {
+      roomId: member.roomId,
+      peerId: member.peerId,
+      userId: member.userId,
+      role: member.role,
+      name: member.name,
+    };
+    await socket.join([meetingChannel(member.roomId), peerChannel(member.peerId)]);
+    this.countLocal(member.roomId, +1);
+  }
+
+  private joinSuccess(room: RoomEntity, member: Member, resumeToken: string, resumed: boolean, others: Member[]): JoinSuccess {
     return {
       ok: true,
-      self: { peerId: member.peerId, role, userId: member.userId },
-      room: { roomId: room.id, name: room.name, locked: room.locked, maxParticipants: capacity },
-      peers: admission.others.map(toPeerInfo),
+      self: { peerId: member.peerId, role: member.role, userId: member.userId, resumeToken, resumed },
+      room: {
+        roomId: room.id,
+        name: room.name,
+        locked: room.locked,
+        maxParticipants: Math.min(room.maxParticipants, this.config.maxParticipants),
+      },
+      peers: others.map(toPeerInfo),
       iceServers: iceServersFor(this.config.ice, member.peerId),
     };
+  }
+
+  /**
+   * A connection dropped without `leave`. Phones switching networks come back
+   * within seconds, so the member stays for the grace period and leaves only
+   * if no resume arrives; the grace can be 0 (leave at once).
+   */
+  async disconnected(socket: SignalingSocket): Promise<void> {
+    const session = socket.data.session;
+    if (!session) return;
+    if (this.config.reconnectGraceMs <= 0) return this.leave(socket, 'disconnected');
+    socket.data.session = undefined;
+    this.countLocal(session.roomId, -1);
+    const connectionId = socket.id;
+    clearTimeout(this.pendingRemovals.get(session.peerId)?.timer);
+    const finish = async () => {
+      this.pendingRemovals.delete(session.peerId);
+      try {
+        const removed = await this.store.removeIfConnection(session.roomId, session.peerId, connectionId);
+        if (removed) await this.announceDeparture(removed, 'disconnected');
+      } catch (error) {
+        this.logger.warn('removal after grace failed', { roomId: session.roomId, error: describeError(error) });
+      }
+    };
+    const timer = setTimeout(() => void finish(), this.config.reconnectGraceMs);
+    timer.unref();
+    this.pendingRemovals.set(session.peerId, { timer, finish });
   }
 
   /** Leaves the current room, if any. Safe to call twice; only the first announces. */
@@ -236,10 +307,16 @@ export class MeetingService {
     this.logger.info('meeting ended', { roomId: session.roomId, participants: members.length });
   }
 
-  /** On shutdown: everyone connected here leaves as disconnected, and their rows are closed. */
+  /**
+   * On shutdown: everyone connected here leaves as disconnected (their rows
+   * are closed), and members still in their grace period go now too.
+   */
   async leaveAll(reason: LeaveReason): Promise<void> {
     const sockets = [...this.io.sockets.values()] as SignalingSocket[];
     await Promise.allSettled(sockets.map((socket) => this.leave(socket, reason)));
+    const pending = [...this.pendingRemovals.values()];
+    for (const { timer } of pending) clearTimeout(timer);
+    await Promise.allSettled(pending.map(({ finish }) => finish()));
   }
 
   private async requireSession(socket: SignalingSocket): Promise<SocketSession> {

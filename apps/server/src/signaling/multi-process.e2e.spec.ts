@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { JoinAck, PeerJoined, PeerLeft, SignalEvent } from '@mesh-meet/protocol';
 import { describeWith, externalService } from '../testing/external-services';
 import { type ServerProcess, startServerProcess } from '../testing/server-process';
-import { connectClient, createRoom, joinAs, nextEvent, request } from '../testing/test-client';
+import { connectClient, createRoom, joinAs, nextEvent, recordEvents, request } from '../testing/test-client';
 
 const redisUrl = externalService('REDIS_TEST_URL', 'two-process Redis');
 
@@ -16,7 +16,13 @@ describeWith(redisUrl)('two server processes on one Redis', () => {
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'mesh-meet-cluster-'));
     // One database for both (SQLite in WAL mode takes several processes); the first applies the migrations.
-    const shared = { DATA_DIR: dataDir, REDIS_URL: redisUrl as string, MAX_PARTICIPANTS: '3', JOIN_PER_MINUTE: '1000' };
+    const shared = {
+      DATA_DIR: dataDir,
+      REDIS_URL: redisUrl as string,
+      MAX_PARTICIPANTS: '3',
+      JOIN_PER_MINUTE: '1000',
+      RECONNECT_GRACE_MS: '1000',
+    };
     first = await startServerProcess({ ...shared, NODE_ID: `first-${process.pid}` });
     second = await startServerProcess({ ...shared, NODE_ID: `second-${process.pid}` });
   });
@@ -50,8 +56,9 @@ describeWith(redisUrl)('two server processes on one Redis', () => {
     expect((await gotCandidate).data).toEqual(candidate);
 
     const left = nextEvent<PeerLeft>(a.socket, 'peer-left');
+    await request(b.socket, 'leave');
+    expect(await left).toEqual({ peerId: b.joined.self.peerId, reason: 'left' });
     b.socket.disconnect();
-    expect(await left).toEqual({ peerId: b.joined.self.peerId, reason: 'disconnected' });
     a.socket.disconnect();
   });
 
@@ -82,6 +89,28 @@ describeWith(redisUrl)('two server processes on one Redis', () => {
     await request(host.socket, 'host:end');
     await ended;
     for (const socket of [host.socket, ...guests.map((guest) => guest.socket), extra]) socket.disconnect();
+  });
+
+  it('resumes on the other process without the room noticing, and the old grace timer removes nobody', async () => {
+    const room = await createRoom(first.url);
+    const stays = await joinAs(first.url, room.roomId, 'Stays');
+    const moves = await joinAs(second.url, room.roomId, 'Moves');
+    const departures = recordEvents<PeerLeft>(stays.socket, 'peer-left');
+    moves.socket.disconnect();
+    const again = await connectClient(first.url);
+    const ack = await request<JoinAck>(again, 'join', {
+      roomId: room.roomId,
+      name: 'Moves',
+      resume: { peerId: moves.joined.self.peerId, token: moves.joined.self.resumeToken },
+    });
+    expect(ack).toMatchObject({ ok: true, self: { peerId: moves.joined.self.peerId, resumed: true } });
+    // Outlive the second process's grace timer (1 s), then check nobody left.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const info = (await (await fetch(`${first.url}/api/rooms/${room.roomId}`)).json()) as { participants: number };
+    expect(info.participants).toBe(2);
+    expect(departures).toEqual([]);
+    stays.socket.disconnect();
+    again.disconnect();
   });
 
   it('reports Redis in /health', async () => {

@@ -23,7 +23,13 @@ describe('signaling gateway (real app, real socket.io-client)', () => {
   };
 
   beforeAll(async () => {
-    server = await startTestServer({ MAX_PARTICIPANTS: '3', JOIN_PER_MINUTE: '1000', ROOM_CREATE_PER_MINUTE: '1000' });
+    server = await startTestServer({
+      MAX_PARTICIPANTS: '3',
+      JOIN_PER_MINUTE: '1000',
+      ROOM_CREATE_PER_MINUTE: '1000',
+      // A short grace keeps the disconnect tests quick; resuming has its own suite below.
+      RECONNECT_GRACE_MS: '200',
+    });
   });
   afterEach(() => {
     for (const socket of sockets.splice(0)) socket.disconnect();
@@ -207,7 +213,7 @@ describe('signaling gateway (real app, real socket.io-client)', () => {
       ok: false,
       error: { code: 'ROOM_LOCKED' },
     });
-    host.socket.disconnect();
+    await request(host.socket, 'leave');
     const hostAgain = track(await joinAs(server.url, room.roomId, 'Host', { hostKey: room.hostKey }));
     expect(hostAgain.joined.room.locked).toBe(true);
     expect(await request(hostAgain.socket, 'host:lock', { locked: false })).toEqual({ ok: true });
@@ -358,6 +364,71 @@ describe('TURN credentials in the join ack', () => {
       expect(turn.credential).toBe(createHmac('sha1', secret).update(String(turn.username)).digest('base64'));
     } finally {
       await server.close();
+    }
+  });
+});
+
+describe('resuming after a dropped connection', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ RECONNECT_GRACE_MS: '3000', JOIN_PER_MINUTE: '1000' });
+  });
+  afterAll(() => server.close());
+
+  it('keeps the peer id and tells the others nothing when the browser comes back in time', async () => {
+    const room = await createRoom(server.url);
+    const stays = await joinAs(server.url, room.roomId, 'Stays');
+    const drops = await joinAs(server.url, room.roomId, 'Drops');
+    const departures = recordEvents<PeerLeft>(stays.socket, 'peer-left');
+    const arrivals = recordEvents<PeerJoined>(stays.socket, 'peer-joined');
+    drops.socket.disconnect();
+
+    const again = await connectClient(server.url);
+    const ack = await request<JoinAck>(again, 'join', {
+      roomId: room.roomId,
+      name: 'Drops',
+      resume: { peerId: drops.joined.self.peerId, token: drops.joined.self.resumeToken },
+    });
+    expect(ack).toMatchObject({ ok: true, self: { peerId: drops.joined.self.peerId, resumed: true } });
+    if (!ack.ok) return;
+    expect(ack.peers.map((peer) => peer.name)).toEqual(['Stays']);
+
+    const delivered = nextEvent<SignalEvent>(again, 'signal');
+    await request(stays.socket, 'signal', { to: drops.joined.self.peerId, data: OFFER });
+    expect((await delivered).from).toBe(stays.joined.self.peerId);
+    expect(departures).toEqual([]);
+    expect(arrivals).toEqual([]);
+    stays.socket.disconnect();
+    again.disconnect();
+  });
+
+  it('treats a wrong resume token as a new join', async () => {
+    const room = await createRoom(server.url);
+    const first = await joinAs(server.url, room.roomId, 'First');
+    const socket = await connectClient(server.url);
+    const ack = await request<JoinAck>(socket, 'join', {
+      roomId: room.roomId,
+      name: 'Impostor',
+      resume: { peerId: first.joined.self.peerId, token: 'A'.repeat(24) },
+    });
+    expect(ack).toMatchObject({ ok: true, self: { resumed: false } });
+    expect(ack.ok && ack.self.peerId).not.toBe(first.joined.self.peerId);
+    first.socket.disconnect();
+    socket.disconnect();
+  });
+
+  it('lets the member go with peer-left once the grace period passes', async () => {
+    const quick = await startTestServer({ RECONNECT_GRACE_MS: '300' });
+    try {
+      const room = await createRoom(quick.url);
+      const stays = await joinAs(quick.url, room.roomId, 'Stays');
+      const drops = await joinAs(quick.url, room.roomId, 'Drops');
+      const left = nextEvent<PeerLeft>(stays.socket, 'peer-left', 3000);
+      drops.socket.disconnect();
+      expect(await left).toEqual({ peerId: drops.joined.self.peerId, reason: 'disconnected' });
+      stays.socket.disconnect();
+    } finally {
+      await quick.close();
     }
   });
 });

@@ -70,7 +70,7 @@ export class SignalingGateway
 
   async handleDisconnect(socket: SignalingSocket): Promise<void> {
     this.metrics.connectedSockets.dec();
-    await this.meeting.leave(socket, 'disconnected').catch((error: unknown) => {
+    await this.meeting.disconnected(socket).catch((error: unknown) => {
       this.logger.warn('leave on disconnect failed', { error: describeError(error) });
     });
   }

@@ -88,6 +88,17 @@ export const joinRequestSchema = z.strictObject({
   hostKey: hostKeySchema.optional(),
   /** What the newcomer starts with; shown to the others in `peer-joined`. */
   media: mediaStateSchema.optional(),
+  /**
+   * After a dropped connection: the peer id and resume token of the previous
+   * join. Within the server's grace period the same peer id is kept and the
+   * others see nothing, so media that still flows is not torn down.
+   */
+  resume: z
+    .strictObject({
+      peerId: peerIdSchema,
+      token: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'must be a resume token'),
+    })
+    .optional(),
 });
 
 /**
@@ -118,6 +129,10 @@ export const selfInfoSchema = z.strictObject({
   peerId: peerIdSchema,
   role: roleSchema,
   userId: userIdSchema,
+  /** Secret of this join, for `join.resume` after a dropped connection. */
+  resumeToken: z.string(),
+  /** True when this join resumed the previous one (same peer id, nobody was told). */
+  resumed: z.boolean(),
 });
 
 export const roomSummarySchema = z.strictObject({
