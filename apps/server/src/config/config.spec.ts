@@ -14,7 +14,13 @@ describe('loadConfig', () => {
       trustProxy: false,
       nodeId: 'my-host',
     });
-    expect(config.ice).toEqual({ stunUrls: [], turnUrls: [], turnSecret: undefined, turnTtlSeconds: 21600 });
+    expect(config.ice).toEqual({
+      stunUrls: [],
+      turnUrls: [],
+      turnSecret: undefined,
+      turnTtlSeconds: 21600,
+      transportPolicy: 'all',
+    });
   });
 
   it('reads MySQL, Redis, TURN and origins from the environment', () => {
@@ -47,6 +53,7 @@ describe('loadConfig', () => {
     ['TURN_SECRET', { TURN_URLS: 'turn:x:3478' }],
     ['TURN_SECRET', { TURN_SECRET: 'short' }],
     ['LOG_LEVEL', { LOG_LEVEL: 'loud' }],
+    ['ICE_TRANSPORT_POLICY', { ICE_TRANSPORT_POLICY: 'relay' }],
     ['ALLOWED_ORIGINS', { ALLOWED_ORIGINS: 'not a url' }],
   ])('stops with a message naming %s', (variable, env) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);

@@ -44,6 +44,8 @@ export const envSchema = z.object({
   TURN_URLS: csv.pipe(z.array(z.string().regex(/^turns?:/, 'each must start with turn: or turns:'))),
   TURN_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   TURN_TTL: z.coerce.number().int().min(60).max(7 * 24 * 3600).default(6 * 3600),
+  /** 'relay' makes every browser send media through TURN only. */
+  ICE_TRANSPORT_POLICY: z.enum(['all', 'relay']).default('all'),
   MAX_PARTICIPANTS: z.coerce
     .number()
     .int()
@@ -88,6 +90,7 @@ export interface AppConfig {
     readonly turnUrls: readonly string[];
     readonly turnSecret: string | undefined;
     readonly turnTtlSeconds: number;
+    readonly transportPolicy: 'all' | 'relay';
   };
   readonly maxParticipants: number;
   readonly allowedOrigins: readonly string[];
@@ -121,6 +124,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, hostname = 'nod
     );
   }
   const e = parsed.data;
+  if (e.ICE_TRANSPORT_POLICY === 'relay' && e.TURN_URLS.length === 0) {
+    throw new ConfigError(['ICE_TRANSPORT_POLICY: relay needs TURN_URLS and TURN_SECRET']);
+  }
   if (e.TURN_URLS.length > 0 && !e.TURN_SECRET) {
     throw new ConfigError(['TURN_SECRET: required when TURN_URLS is set (coturn use-auth-secret)']);
   }
@@ -142,6 +148,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, hostname = 'nod
       turnUrls: e.TURN_URLS,
       turnSecret: e.TURN_SECRET,
       turnTtlSeconds: e.TURN_TTL,
+      transportPolicy: e.ICE_TRANSPORT_POLICY,
     },
     maxParticipants: e.MAX_PARTICIPANTS,
     allowedOrigins: [new URL(publicUrl).origin, ...e.ALLOWED_ORIGINS],

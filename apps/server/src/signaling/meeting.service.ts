@@ -182,6 +182,7 @@ export class MeetingService {
       },
       peers: others.map(toPeerInfo),
       iceServers: iceServersFor(this.config.ice, member.peerId),
+      iceTransportPolicy: this.config.ice.transportPolicy,
     };
   }
 

@@ -11,13 +11,13 @@ describe('TURN REST-API credentials', () => {
   });
 
   it('hands out STUN alone without a secret, and TURN only with one', () => {
-    const ice = { stunUrls: ['stun:a:3478'], turnUrls: ['turn:a:3478'], turnSecret: undefined, turnTtlSeconds: 60 };
+    const ice = { stunUrls: ['stun:a:3478'], turnUrls: ['turn:a:3478'], turnSecret: undefined, turnTtlSeconds: 60, transportPolicy: 'all' as const };
     expect(iceServersFor(ice, 'peer123456', now)).toEqual([{ urls: ['stun:a:3478'] }]);
     const withSecret = iceServersFor({ ...ice, turnSecret: 'x'.repeat(16) }, 'peer123456', now);
     expect(withSecret[1]).toMatchObject({ urls: ['turn:a:3478'], username: `${now / 1000 + 60}:peer123456` });
   });
 
   it('gives none on a bare localhost setup', () => {
-    expect(iceServersFor({ stunUrls: [], turnUrls: [], turnSecret: undefined, turnTtlSeconds: 60 }, 'p', now)).toEqual([]);
+    expect(iceServersFor({ stunUrls: [], turnUrls: [], turnSecret: undefined, turnTtlSeconds: 60, transportPolicy: 'all' as const }, 'p', now)).toEqual([]);
   });
 });

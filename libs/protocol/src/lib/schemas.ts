@@ -148,6 +148,8 @@ export const joinSuccessSchema = z.strictObject({
   room: roomSummarySchema,
   peers: z.array(peerInfoSchema),
   iceServers: z.array(iceServerSchema),
+  /** 'relay' when the operator sends all media through TURN (hides addresses, or for tests). */
+  iceTransportPolicy: z.enum(['all', 'relay']),
 });
 
 export const failureSchema = z.strictObject({ ok: z.literal(false), error: errorSchema });
