@@ -44,6 +44,8 @@ export const envSchema = z.object({
   TURN_URLS: csv.pipe(z.array(z.string().regex(/^turns?:/, 'each must start with turn: or turns:'))),
   TURN_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   TURN_TTL: z.coerce.number().int().min(60).max(7 * 24 * 3600).default(6 * 3600),
+  /** Upstream budget each browser splits between its peers (kbit/s). */
+  UPSTREAM_BUDGET_KBPS: z.coerce.number().int().min(300).max(20000).default(2500),
   /** 'relay' makes every browser send media through TURN only. */
   ICE_TRANSPORT_POLICY: z.enum(['all', 'relay']).default('all'),
   MAX_PARTICIPANTS: z.coerce
@@ -93,6 +95,7 @@ export interface AppConfig {
     readonly transportPolicy: 'all' | 'relay';
   };
   readonly maxParticipants: number;
+  readonly upstreamBudgetBps: number;
   readonly allowedOrigins: readonly string[];
   readonly logLevel: Env['LOG_LEVEL'];
   readonly trustProxy: boolean | number;
@@ -151,6 +154,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, hostname = 'nod
       transportPolicy: e.ICE_TRANSPORT_POLICY,
     },
     maxParticipants: e.MAX_PARTICIPANTS,
+    upstreamBudgetBps: e.UPSTREAM_BUDGET_KBPS * 1000,
     allowedOrigins: [new URL(publicUrl).origin, ...e.ALLOWED_ORIGINS],
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,

@@ -60,7 +60,10 @@ export class MeetingService {
     private readonly metrics: MetricsService,
     private readonly logger: AppLogger,
     @Inject(APP_CONFIG)
-    private readonly config: Pick<AppConfig, 'ice' | 'maxParticipants' | 'rateLimits' | 'reconnectGraceMs'>,
+    private readonly config: Pick<
+      AppConfig,
+      'ice' | 'maxParticipants' | 'rateLimits' | 'reconnectGraceMs' | 'upstreamBudgetBps'
+    >,
   ) {}
 
   attach(namespace: SignalingNamespace): void {
@@ -183,6 +186,7 @@ export class MeetingService {
       peers: others.map(toPeerInfo),
       iceServers: iceServersFor(this.config.ice, member.peerId),
       iceTransportPolicy: this.config.ice.transportPolicy,
+      upstreamBudgetBps: this.config.upstreamBudgetBps,
     };
   }
 

@@ -150,6 +150,8 @@ export const joinSuccessSchema = z.strictObject({
   iceServers: z.array(iceServerSchema),
   /** 'relay' when the operator sends all media through TURN (hides addresses, or for tests). */
   iceTransportPolicy: z.enum(['all', 'relay']),
+  /** Upstream a browser may use for all its video copies together (bits/s); it splits this between peers. */
+  upstreamBudgetBps: z.number().int().positive(),
 });
 
 export const failureSchema = z.strictObject({ ok: z.literal(false), error: errorSchema });
