@@ -1,0 +1,41 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Child, startChild } from './child-process';
+import { SERVER_MAIN } from './paths';
+import { freePort } from './ports';
+
+export interface ServerProcess extends Child {
+  readonly url: string;
+  readonly port: number;
+}
+
+/**
+ * The built server (dist/apps/server/main.js) as its own process, with an
+ * embedded SQLite file in a temporary directory unless DATABASE_URL is given.
+ * `PUBLIC_URL` defaults to the URL it is reached at, so browsers' Origin passes.
+ */
+export async function startServerProcess(env: Record<string, string> = {}): Promise<ServerProcess> {
+  if (!existsSync(SERVER_MAIN)) throw new Error(`${SERVER_MAIN} is missing: run \`npx nx build server\` first`);
+  const port = env['PORT'] ? Number(env['PORT']) : await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const dataDir = mkdtempSync(join(tmpdir(), 'mm-deploy-data-'));
+  const child = startChild('server', process.execPath, [SERVER_MAIN], {
+    env: {
+      PATH: process.env['PATH'] ?? '',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      PUBLIC_URL: url,
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'info',
+      NODE_ID: `deploy-test-${port}`,
+      ...env,
+    },
+  });
+  void child.exited.then(() => rmSync(dataDir, { recursive: true, force: true }));
+  await child.waitFor(
+    (output) => output.includes('"msg":"listening"') && output.includes('"msg":"database ready"'),
+    'listening and database ready',
+  );
+  return { ...child, url, port };
+}
