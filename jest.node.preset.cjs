@@ -13,6 +13,7 @@ module.exports = (projectDir) => ({
   },
   moduleNameMapper: {
     '^@mesh-meet/protocol$': path.join(__dirname, 'libs/protocol/src/index.ts'),
+    '^@mesh-meet/protocol/core$': path.join(__dirname, 'libs/protocol/src/core.ts'),
   },
   clearMocks: true,
 });

@@ -16,6 +16,7 @@ module.exports = {
   moduleFileExtensions: ['ts', 'html', 'js', 'json', 'mjs'],
   moduleNameMapper: {
     '^@mesh-meet/protocol$': path.join(__dirname, '../../libs/protocol/src/index.ts'),
+    '^@mesh-meet/protocol/core$': path.join(__dirname, '../../libs/protocol/src/core.ts'),
   },
   clearMocks: true,
 };

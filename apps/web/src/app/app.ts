@@ -1,9 +1,10 @@
 import { ChangeDetectionStrategy, Component } from '@angular/core';
+import { RouterOutlet } from '@angular/router';
 
 @Component({
   selector: 'app-root',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  template: `<main><h1>Mesh Meet</h1><p>The meeting UI is on its way.</p></main>`,
-  styles: `main { padding: 2rem; }`,
+  imports: [RouterOutlet],
+  template: `<router-outlet />`,
 })
 export class App {}

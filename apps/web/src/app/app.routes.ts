@@ -1,0 +1,9 @@
+import type { Routes } from '@angular/router';
+import { HomePage } from './home/home.page';
+
+export const routes: Routes = [
+  { path: '', component: HomePage },
+  // The meeting (signaling, WebRTC) loads only when someone opens a meeting link.
+  { path: 'r/:roomId', loadComponent: () => import('./meeting/meeting.page').then((m) => m.MeetingPage) },
+  { path: '**', redirectTo: '' },
+];

@@ -1,0 +1,310 @@
+import { DestroyRef, Injectable, effect, inject } from '@angular/core';
+import type { JoinSuccess, MediaState, PeerInfo, SignalData } from '@mesh-meet/protocol';
+import { PEER_CONNECTION_FACTORY } from '../core/browser.tokens';
+import { IdentityStore } from '../core/identity.store';
+import { CallStore } from './call.store';
+import { LocalMediaService } from './local-media.service';
+import { PeerSession } from './peer-session';
+import { sendLimitsFor } from './send-limits';
+import { SignalingClient } from './signaling.client';
+
+export interface JoinOptions {
+  roomId: string;
+  name: string;
+  hostKey?: string;
+}
+
+/** Signals for a peer we have no session with yet (an offer racing our join ack). */
+const MAX_BUFFERED_SIGNALS = 200;
+const SPEAKER_POLL_MS = 400;
+const SPEAKING_LEVEL = 0.03;
+
+/**
+ * Runs one call: joins through the signaling client, keeps one PeerSession
+ * per remote peer, puts the local tracks on every sender, reacts to what the
+ * server says, and survives a dropped signaling connection by resuming.
+ */
+@Injectable()
+export class CallService {
+  private readonly store = inject(CallStore);
+  private readonly media = inject(LocalMediaService);
+  private readonly signaling = inject(SignalingClient);
+  private readonly identity = inject(IdentityStore);
+  private readonly createPeerConnection = inject(PEER_CONNECTION_FACTORY);
+  private readonly sessions = new Map<string, PeerSession>();
+  private readonly buffered = new Map<string, SignalData[]>();
+  private configuration: RTCConfiguration = {};
+  private upstreamBudget: number | undefined;
+  private resume: { peerId: string; token: string } | undefined;
+  private joinOptions: JoinOptions | undefined;
+  private listening = false;
+  private speakerTimer: ReturnType<typeof setInterval> | undefined;
+
+  constructor() {
+    // Whatever the local tracks become (camera on/off, screen share, a new device), every peer gets it.
+    effect(() => {
+      const video = this.media.outgoingVideo();
+      const audio = this.media.outgoingAudio();
+      for (const session of this.sessions.values()) {
+        void session.setTrack('video', video);
+        void session.setTrack('audio', audio);
+      }
+    });
+    // And the others see what is on.
+    effect(() => {
+      const state = this.mediaState();
+      if (this.store.phase() === 'in-call') void this.signaling.send('media-state', state);
+    });
+    inject(DestroyRef).onDestroy(() => this.teardown());
+  }
+
+  mediaState(): MediaState {
+    return { audio: this.media.micOn(), video: this.media.cameraOn(), screen: this.media.sharing() };
+  }
+
+  async join(options: JoinOptions): Promise<void> {
+    this.joinOptions = options;
+    this.store.setError(null);
+    this.store.setPhase('joining');
+    try {
+      await this.signaling.connect();
+    } catch {
+      this.store.setError('network');
+      this.store.setPhase('lobby');
+      return;
+    }
+    this.listen();
+    const ack = await this.signaling.join({
+      roomId: options.roomId,
+      name: options.name,
+      userId: this.identity.userId,
+      hostKey: options.hostKey,
+      media: this.mediaState(),
+    });
+    if (!ack.ok) {
+      this.signaling.close();
+      this.listening = false;
+      this.store.setError(ack.error.code);
+      this.store.setPhase('lobby');
+      return;
+    }
+    this.identity.userId = ack.self.userId;
+    this.identity.name = options.name;
+    this.start(ack, options.name);
+  }
+
+  async leave(): Promise<void> {
+    await Promise.race([this.signaling.send('leave'), new Promise((resolve) => setTimeout(resolve, 1500))]);
+    this.finish('left');
+  }
+
+  async toggleMic(): Promise<void> {
+    await this.media.toggleMic();
+  }
+
+  async toggleCamera(): Promise<void> {
+    await this.media.toggleCamera();
+  }
+
+  async toggleScreenShare(): Promise<boolean> {
+    if (this.media.sharing()) {
+      this.media.stopScreenShare();
+      return true;
+    }
+    return this.media.startScreenShare();
+  }
+
+  async sendChat(text: string): Promise<boolean> {
+    return (await this.signaling.send('chat', { text })).ok;
+  }
+
+  async setLocked(locked: boolean): Promise<void> {
+    const ack = await this.signaling.send('host:lock', { locked });
+    if (!ack.ok) this.store.setError(ack.error.code);
+  }
+
+  async removePeer(peerId: string): Promise<void> {
+    const ack = await this.signaling.send('host:remove', { peerId });
+    if (!ack.ok) this.store.setError(ack.error.code);
+  }
+
+  async endMeeting(): Promise<void> {
+    const ack = await this.signaling.send('host:end');
+    if (!ack.ok) this.store.setError(ack.error.code);
+  }
+
+  /** For tests and diagnostics: the peer connection to a peer. */
+  connectionTo(peerId: string): RTCPeerConnection | undefined {
+    return this.sessions.get(peerId)?.connection;
+  }
+
+  private start(ack: JoinSuccess, name: string): void {
+    this.configuration = { iceServers: ack.iceServers, iceTransportPolicy: ack.iceTransportPolicy };
+    this.upstreamBudget = ack.upstreamBudgetBps;
+    this.resume = { peerId: ack.self.peerId, token: ack.self.resumeToken };
+    this.store.joined({ ...ack.self, name }, ack.room, ack.peers);
+    // We are the newcomer: the others offer, we answer (and are the polite one).
+    for (const peer of ack.peers) this.openSession(peer.peerId, false);
+    this.applySendLimits();
+    this.startSpeakerDetection();
+  }
+
+  private listen(): void {
+    if (this.listening) return;
+    this.listening = true;
+    this.signaling.on('peer-joined', (peer) => this.peerJoined(peer));
+    this.signaling.on('peer-left', ({ peerId }) => {
+      this.closeSession(peerId);
+      this.store.removePeer(peerId);
+      this.applySendLimits();
+    });
+    this.signaling.on('signal', ({ from, data }) => {
+      const session = this.sessions.get(from);
+      if (session) void session.handleSignal(data);
+      else this.buffer(from, data);
+    });
+    this.signaling.on('peer-media-state', ({ peerId, ...media }) => this.store.updatePeer(peerId, { media }));
+    this.signaling.on('chat-message', (message) => this.store.addChat(message));
+    this.signaling.on('room-updated', ({ locked }) => this.store.setLocked(locked));
+    this.signaling.on('removed', () => this.finish('removed'));
+    this.signaling.on('room-ended', () => this.finish('ended'));
+    this.signaling.onReconnect(() => void this.rejoin());
+  }
+
+  private peerJoined(peer: PeerInfo): void {
+    this.store.addPeer(peer);
+    // We were here first: we create the connection and offer; the newcomer is polite.
+    this.openSession(peer.peerId, true);
+    this.applySendLimits();
+  }
+
+  /**
+   * The signaling connection came back. Resume (same peer id, the others saw
+   * nothing) keeps every peer connection; a fresh join starts them over.
+   */
+  private async rejoin(attempt = 0): Promise<void> {
+    const options = this.joinOptions;
+    if (!options || this.store.phase() !== 'in-call') return;
+    const ack = await this.signaling.join({
+      roomId: options.roomId,
+      name: options.name,
+      userId: this.identity.userId,
+      hostKey: options.hostKey,
+      media: this.mediaState(),
+      resume: this.resume,
+    });
+    if (!ack.ok) {
+      if (ack.error.code === 'ROOM_ENDED') return this.finish('ended');
+      if (ack.error.code === 'UNAVAILABLE' && attempt < 5) {
+        setTimeout(() => void this.rejoin(attempt + 1), 2000 * (attempt + 1));
+        return;
+      }
+      this.store.setError(ack.error.code);
+      return this.finish('left');
+    }
+    this.configuration = { iceServers: ack.iceServers, iceTransportPolicy: ack.iceTransportPolicy };
+    if (ack.self.resumed) {
+      const present = new Set(ack.peers.map((peer) => peer.peerId));
+      for (const peerId of [...this.sessions.keys()]) {
+        if (!present.has(peerId)) {
+          this.closeSession(peerId);
+          this.store.removePeer(peerId);
+        }
+      }
+      for (const peer of ack.peers) {
+        if (this.sessions.has(peer.peerId)) {
+          this.store.updatePeer(peer.peerId, { media: peer.media });
+          const session = this.sessions.get(peer.peerId);
+          // Signals sent while we were away are lost: restart ICE where the path is not healthy.
+          if (session && session.currentHealth !== 'connected') session.restartIce();
+        } else {
+          // They joined while we were away and expect the offer from us, the earlier member.
+          this.peerJoined(peer);
+        }
+      }
+      void this.signaling.send('media-state', this.mediaState());
+    } else {
+      for (const peerId of [...this.sessions.keys()]) this.closeSession(peerId);
+      this.stopSpeakerDetection();
+      this.start(ack, options.name);
+    }
+  }
+
+  private openSession(peerId: string, initiator: boolean): void {
+    this.closeSession(peerId);
+    const session = new PeerSession({
+      peerId,
+      initiator,
+      polite: !initiator,
+      configuration: this.configuration,
+      createPeerConnection: this.createPeerConnection,
+      sendSignal: (data) => this.signaling.emit('signal', { to: peerId, data }),
+      localTracks: () => ({ audio: this.media.outgoingAudio(), video: this.media.outgoingVideo() }),
+      onStream: (stream) => this.store.updatePeer(peerId, { stream }),
+      onHealth: (health) => this.store.updatePeer(peerId, { health }),
+    });
+    this.sessions.set(peerId, session);
+    this.store.updatePeer(peerId, { stream: session.stream });
+    for (const data of this.buffered.get(peerId) ?? []) void session.handleSignal(data);
+    this.buffered.delete(peerId);
+  }
+
+  private closeSession(peerId: string): void {
+    this.sessions.get(peerId)?.close();
+    this.sessions.delete(peerId);
+    this.buffered.delete(peerId);
+  }
+
+  private buffer(from: string, data: SignalData): void {
+    const queue = this.buffered.get(from) ?? [];
+    if (queue.length < MAX_BUFFERED_SIGNALS) queue.push(data);
+    this.buffered.set(from, queue);
+  }
+
+  private applySendLimits(): void {
+    const limits = sendLimitsFor(this.sessions.size, this.upstreamBudget);
+    for (const session of this.sessions.values()) void session.applySendLimits(limits);
+  }
+
+  /** The loudest remote peer (inbound audio level from getStats) is the active speaker. */
+  private startSpeakerDetection(): void {
+    this.stopSpeakerDetection();
+    this.speakerTimer = setInterval(() => void this.detectSpeaker(), SPEAKER_POLL_MS);
+  }
+
+  private stopSpeakerDetection(): void {
+    clearInterval(this.speakerTimer);
+    this.speakerTimer = undefined;
+  }
+
+  private async detectSpeaker(): Promise<void> {
+    let loudest: { peerId: string; level: number } | null = null;
+    for (const [peerId, session] of this.sessions) {
+      try {
+        const stats = await session.connection.getStats();
+        stats.forEach((report: { type?: string; kind?: string; audioLevel?: number }) => {
+          if (report.type !== 'inbound-rtp' || report.kind !== 'audio') return;
+          const level = report.audioLevel ?? 0;
+          if (level > SPEAKING_LEVEL && (!loudest || level > loudest.level)) loudest = { peerId, level };
+        });
+      } catch {
+        // A closing connection has no stats; skip it.
+      }
+    }
+    this.store.setActiveSpeaker((loudest as { peerId: string } | null)?.peerId ?? null);
+  }
+
+  private finish(phase: 'left' | 'removed' | 'ended'): void {
+    this.teardown();
+    this.store.setPhase(phase);
+  }
+
+  /** Leaving stops every local track and closes every connection. */
+  private teardown(): void {
+    this.stopSpeakerDetection();
+    for (const peerId of [...this.sessions.keys()]) this.closeSession(peerId);
+    this.media.stopAll();
+    this.signaling.close();
+    this.listening = false;
+  }
+}

@@ -1,0 +1,286 @@
+import type { IceCandidate, SignalData } from '@mesh-meet/protocol';
+import type { SendLimits } from './send-limits';
+
+export type PeerHealth = 'connecting' | 'connected' | 'reconnecting' | 'failed' | 'closed';
+export type TrackKind = 'audio' | 'video';
+
+export interface LocalTracks {
+  audio: MediaStreamTrack | null;
+  video: MediaStreamTrack | null;
+}
+
+export interface PeerSessionOptions {
+  peerId: string;
+  /** The later joiner is polite: in an offer collision it rolls back and answers. */
+  polite: boolean;
+  /** The member already in the room creates the transceivers and the first offer. */
+  initiator: boolean;
+  configuration: RTCConfiguration;
+  createPeerConnection: (configuration: RTCConfiguration) => RTCPeerConnection;
+  createMediaStream?: () => MediaStream;
+  sendSignal: (data: SignalData) => void;
+  localTracks: () => LocalTracks;
+  onStream?: (stream: MediaStream) => void;
+  onHealth?: (health: PeerHealth) => void;
+  /** How long ICE may stay `disconnected` before we restart it (networks often recover alone). */
+  disconnectedGraceMs?: number;
+  maxIceRestarts?: number;
+}
+
+/**
+ * One remote peer and the RTCPeerConnection to it (perfect negotiation, as in
+ * the WebRTC samples): polite/impolite roles, `makingOffer`, `ignoreOffer`,
+ * candidates queued until the remote description is set.
+ *
+ * Audio and video go through one sendrecv transceiver each, created with the
+ * first offer whether or not a camera exists yet; turning a camera on later,
+ * or switching to a screen, is `replaceTrack` on that sender and needs no
+ * renegotiation. Renegotiation happens for ICE restarts only.
+ */
+export class PeerSession {
+  readonly peerId: string;
+  readonly stream: MediaStream;
+  private readonly pc: RTCPeerConnection;
+  private makingOffer = false;
+  private ignoreOffer = false;
+  private settingRemoteAnswer = false;
+  private pendingCandidates: Array<RTCIceCandidateInit | null> = [];
+  private health: PeerHealth = 'connecting';
+  private wasConnected = false;
+  private restarts = 0;
+  private recoveryTimer: ReturnType<typeof setTimeout> | undefined;
+  private limits: SendLimits | undefined;
+  private closed = false;
+
+  constructor(private readonly options: PeerSessionOptions) {
+    this.peerId = options.peerId;
+    this.stream = options.createMediaStream ? options.createMediaStream() : new MediaStream();
+    this.pc = options.createPeerConnection(options.configuration);
+    this.pc.onnegotiationneeded = () => void this.negotiate();
+    this.pc.onicecandidate = ({ candidate }) =>
+      this.options.sendSignal({ candidate: candidate ? toCandidateInit(candidate) : null });
+    this.pc.ontrack = ({ track }) => {
+      if (!this.stream.getTracks().includes(track)) this.stream.addTrack(track);
+      this.options.onStream?.(this.stream);
+    };
+    this.pc.oniceconnectionstatechange = () => this.onIceState();
+    this.pc.onconnectionstatechange = () => this.onConnectionState();
+    if (options.initiator) {
+      const tracks = options.localTracks();
+      for (const kind of ['audio', 'video'] as const) {
+        const transceiver = this.pc.addTransceiver(kind, { direction: 'sendrecv' });
+        if (tracks[kind]) void transceiver.sender.replaceTrack(tracks[kind]);
+      }
+    }
+  }
+
+  get connection(): RTCPeerConnection {
+    return this.pc;
+  }
+
+  /** Handles an offer, answer or candidate from this peer. */
+  async handleSignal(data: SignalData): Promise<void> {
+    if (this.closed) return;
+    if ('description' in data) {
+      await this.handleDescription(data.description as RTCSessionDescriptionInit);
+    } else if (!this.pc.remoteDescription) {
+      this.pendingCandidates.push(data.candidate);
+    } else {
+      await this.addCandidate(data.candidate);
+    }
+  }
+
+  /** Puts a local track (or none) on the sender of that kind: camera on/off, screen share, device switch. */
+  async setTrack(kind: TrackKind, track: MediaStreamTrack | null): Promise<void> {
+    const sender = this.senderFor(kind);
+    if (!sender || sender.track === track) return;
+    await sender.replaceTrack(track);
+  }
+
+  /** Caps what this connection's video sender uses (see sendLimitsFor). */
+  async applySendLimits(limits: SendLimits): Promise<void> {
+    this.limits = limits;
+    const sender = this.senderFor('video');
+    if (!sender) return;
+    const parameters = sender.getParameters();
+    // Before negotiation completes there are no encodings to set; applied again once connected.
+    if (!parameters.encodings?.length) return;
+    for (const encoding of parameters.encodings) {
+      encoding.maxBitrate = limits.maxBitrate;
+      encoding.scaleResolutionDownBy = limits.scaleResolutionDownBy;
+      encoding.maxFramerate = limits.maxFramerate;
+    }
+    try {
+      await sender.setParameters(parameters);
+    } catch (error) {
+      console.warn('peer: could not apply send limits', { peerId: this.peerId, error: String(error) });
+    }
+  }
+
+  /** Restarts ICE now: after the signaling connection came back, or on demand. */
+  restartIce(): void {
+    if (this.closed) return;
+    this.pc.restartIce();
+  }
+
+  get currentHealth(): PeerHealth {
+    return this.health;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    clearTimeout(this.recoveryTimer);
+    this.pc.onnegotiationneeded = null;
+    this.pc.onicecandidate = null;
+    this.pc.ontrack = null;
+    this.pc.oniceconnectionstatechange = null;
+    this.pc.onconnectionstatechange = null;
+    this.pc.close();
+    for (const track of this.stream.getTracks()) this.stream.removeTrack(track);
+    this.setHealth('closed');
+  }
+
+  private async negotiate(): Promise<void> {
+    if (this.closed) return;
+    try {
+      this.makingOffer = true;
+      await this.pc.setLocalDescription();
+      if (this.pc.localDescription) this.options.sendSignal({ description: toDescriptionInit(this.pc.localDescription) });
+    } catch (error) {
+      console.warn('peer: could not make an offer', { peerId: this.peerId, error: String(error) });
+    } finally {
+      this.makingOffer = false;
+    }
+  }
+
+  private async handleDescription(description: RTCSessionDescriptionInit): Promise<void> {
+    // Why this works: see "perfect negotiation" in the WebRTC spec. The polite
+    // peer's setRemoteDescription(offer) rolls back its own offer implicitly.
+    const readyForOffer =
+      !this.makingOffer && (this.pc.signalingState === 'stable' || this.settingRemoteAnswer);
+    const offerCollision = description.type === 'offer' && !readyForOffer;
+    this.ignoreOffer = !this.options.polite && offerCollision;
+    if (this.ignoreOffer) return;
+    try {
+      this.settingRemoteAnswer = description.type === 'answer';
+      await this.pc.setRemoteDescription(description);
+      this.settingRemoteAnswer = false;
+      await this.flushCandidates();
+      if (description.type === 'offer') {
+        await this.adoptTransceivers();
+        await this.pc.setLocalDescription();
+        if (this.pc.localDescription) this.options.sendSignal({ description: toDescriptionInit(this.pc.localDescription) });
+      }
+    } catch (error) {
+      this.settingRemoteAnswer = false;
+      console.warn('peer: could not apply a description', { peerId: this.peerId, type: description.type, error: String(error) });
+    }
+  }
+
+  /**
+   * The answering side sends on the transceivers the offer created: one per
+   * kind, made sendrecv and given our current track.
+   */
+  private async adoptTransceivers(): Promise<void> {
+    const tracks = this.options.localTracks();
+    const seen = new Set<string>();
+    for (const transceiver of this.pc.getTransceivers()) {
+      const kind = transceiver.receiver.track.kind as TrackKind;
+      if (seen.has(kind) || isStopped(transceiver)) continue;
+      seen.add(kind);
+      if (transceiver.direction === 'recvonly' || transceiver.direction === 'inactive') transceiver.direction = 'sendrecv';
+      if (transceiver.sender.track !== tracks[kind]) await transceiver.sender.replaceTrack(tracks[kind]);
+    }
+  }
+
+  private async flushCandidates(): Promise<void> {
+    const queued = this.pendingCandidates;
+    this.pendingCandidates = [];
+    for (const candidate of queued) await this.addCandidate(candidate);
+  }
+
+  private async addCandidate(candidate: RTCIceCandidateInit | null): Promise<void> {
+    try {
+      await (candidate ? this.pc.addIceCandidate(candidate) : this.pc.addIceCandidate());
+    } catch (error) {
+      // Candidates of an offer we ignored are expected to fail; anything else is worth a line.
+      if (!this.ignoreOffer) console.warn('peer: could not add a candidate', { peerId: this.peerId, error: String(error) });
+    }
+  }
+
+  private senderFor(kind: TrackKind): RTCRtpSender | undefined {
+    return this.pc
+      .getTransceivers()
+      .find((transceiver) => !isStopped(transceiver) && transceiver.receiver.track.kind === kind)?.sender;
+  }
+
+  private onIceState(): void {
+    const state = this.pc.iceConnectionState;
+    clearTimeout(this.recoveryTimer);
+    if (state === 'connected' || state === 'completed') {
+      this.wasConnected = true;
+      this.restarts = 0;
+      this.setHealth('connected');
+      if (this.limits) void this.applySendLimits(this.limits);
+    } else if (state === 'disconnected') {
+      // Often a passing glitch (Wi-Fi roaming); restart ICE only if it lasts.
+      this.setHealth('reconnecting');
+      this.recoveryTimer = setTimeout(() => this.recover(), this.options.disconnectedGraceMs ?? 4000);
+    } else if (state === 'failed') {
+      this.recover();
+    } else if (state === 'checking' || state === 'new') {
+      this.setHealth(this.wasConnected ? 'reconnecting' : 'connecting');
+    }
+  }
+
+  private onConnectionState(): void {
+    if (this.pc.connectionState === 'failed') this.recover();
+  }
+
+  /** ICE restart with bounded retries and backoff (1 s, 2 s, 4 s …). */
+  private recover(): void {
+    if (this.closed) return;
+    const state = this.pc.iceConnectionState;
+    if (state === 'connected' || state === 'completed') return;
+    const max = this.options.maxIceRestarts ?? 5;
+    if (this.restarts >= max) {
+      this.setHealth('failed');
+      return;
+    }
+    this.setHealth('reconnecting');
+    const delay = this.restarts === 0 ? 0 : 1000 * 2 ** (this.restarts - 1);
+    this.restarts += 1;
+    clearTimeout(this.recoveryTimer);
+    this.recoveryTimer = setTimeout(() => {
+      if (this.closed) return;
+      this.pc.restartIce();
+      // If nothing improves, try again (the next attempt waits longer).
+      this.recoveryTimer = setTimeout(() => this.recover(), 8000);
+    }, delay);
+  }
+
+  private setHealth(health: PeerHealth): void {
+    if (this.health === health) return;
+    this.health = health;
+    this.options.onHealth?.(health);
+  }
+}
+
+function toDescriptionInit(description: RTCSessionDescription): { type: RTCSdpType; sdp?: string } {
+  return { type: description.type, sdp: description.sdp };
+}
+
+function toCandidateInit(candidate: RTCIceCandidate): IceCandidate {
+  const init = candidate.toJSON();
+  return {
+    candidate: init.candidate ?? '',
+    sdpMid: init.sdpMid ?? null,
+    sdpMLineIndex: init.sdpMLineIndex ?? null,
+    usernameFragment: init.usernameFragment ?? null,
+  };
+}
+
+function isStopped(transceiver: RTCRtpTransceiver): boolean {
+  return transceiver.currentDirection === 'stopped' || transceiver.direction === 'stopped';
+}

@@ -1,0 +1,63 @@
+import { InjectionToken } from '@angular/core';
+
+/*
+ * Browser APIs come in through tokens, so specs hand in fakes (a MediaDevices
+ * without a camera, a peer connection that records calls) and nothing reaches
+ * for a global.
+ */
+
+/** Undefined outside a secure context (plain http on a LAN address): the lobby says so. */
+export const MEDIA_DEVICES = new InjectionToken<MediaDevices | undefined>('MEDIA_DEVICES', {
+  providedIn: 'root',
+  factory: () => (typeof navigator === 'undefined' ? undefined : navigator.mediaDevices),
+});
+
+export type PeerConnectionFactory = (configuration: RTCConfiguration) => RTCPeerConnection;
+
+export const PEER_CONNECTION_FACTORY = new InjectionToken<PeerConnectionFactory>('PEER_CONNECTION_FACTORY', {
+  providedIn: 'root',
+  factory: () => (configuration) => new RTCPeerConnection(configuration),
+});
+
+/** localStorage, or memory where the browser refuses it (some private modes throw on access). */
+export const STORAGE = new InjectionToken<Storage>('STORAGE', {
+  providedIn: 'root',
+  factory: () => {
+    try {
+      const storage = window.localStorage;
+      storage.setItem('mesh-meet.probe', '1');
+      storage.removeItem('mesh-meet.probe');
+      return storage;
+    } catch {
+      return new MemoryStorage();
+    }
+  },
+});
+
+/** The origin the app was served from: API and signaling live there too. */
+export const APP_ORIGIN = new InjectionToken<string>('APP_ORIGIN', {
+  providedIn: 'root',
+  factory: () => window.location.origin,
+});
+
+export class MemoryStorage implements Storage {
+  private readonly items = new Map<string, string>();
+  get length(): number {
+    return this.items.size;
+  }
+  clear(): void {
+    this.items.clear();
+  }
+  getItem(key: string): string | null {
+    return this.items.get(key) ?? null;
+  }
+  key(index: number): string | null {
+    return [...this.items.keys()][index] ?? null;
+  }
+  removeItem(key: string): void {
+    this.items.delete(key);
+  }
+  setItem(key: string, value: string): void {
+    this.items.set(key, String(value));
+  }
+}

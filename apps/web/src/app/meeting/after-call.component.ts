@@ -1,0 +1,44 @@
+import { ChangeDetectionStrategy, Component, computed, inject, input, output } from '@angular/core';
+import { RouterLink } from '@angular/router';
+import type { CallPhase } from '../call/call.store';
+import { I18n } from '../core/i18n/i18n.service';
+import type { MessageKey } from '../core/i18n/messages';
+
+const PAGES: Partial<Record<CallPhase, { testId: string; title: MessageKey; canRejoin: boolean }>> = {
+  left: { testId: 'left', title: 'after.left.title', canRejoin: true },
+  removed: { testId: 'removed', title: 'after.removed.title', canRejoin: false },
+  ended: { testId: 'room-ended', title: 'after.ended.title', canRejoin: false },
+};
+
+/** What a person sees after the call: they left, were removed, or the host ended it. */
+@Component({
+  selector: 'app-after-call',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [RouterLink],
+  template: `
+    @if (page(); as page) {
+      <main class="after card" [attr.data-testid]="page.testId">
+        <h1>{{ i18n.t(page.title) }}</h1>
+        <div class="actions">
+          @if (page.canRejoin) {
+            <button type="button" class="primary" data-testid="rejoin" (click)="rejoin.emit()">{{ i18n.t('after.rejoin') }}</button>
+          }
+          <a routerLink="/" class="home-link">{{ i18n.t('after.home') }}</a>
+        </div>
+      </main>
+    }
+  `,
+  styles: `
+    :host { display: grid; place-items: center; min-height: 100%; padding: 16px; }
+    .after { max-width: 440px; width: 100%; text-align: center; }
+    h1 { font-size: 1.25rem; }
+    .actions { display: flex; gap: 16px; justify-content: center; align-items: center; flex-wrap: wrap; }
+    .home-link { color: var(--accent-text); }
+  `,
+})
+export class AfterCallComponent {
+  protected readonly i18n = inject(I18n);
+  readonly phase = input.required<CallPhase>();
+  readonly rejoin = output<void>();
+  protected readonly page = computed(() => PAGES[this.phase()]);
+}

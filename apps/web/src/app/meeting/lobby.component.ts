@@ -1,0 +1,94 @@
+import { ChangeDetectionStrategy, Component, type OnInit, computed, effect, inject, input, signal, viewChild, type ElementRef } from '@angular/core';
+import { LIMITS, type RoomInfo } from '@mesh-meet/protocol';
+import { ApiClient, ApiError } from '../call/api.client';
+import { CallService } from '../call/call.service';
+import { CallStore } from '../call/call.store';
+import { LocalMediaService, type MediaProblem } from '../call/local-media.service';
+import { IdentityStore } from '../core/identity.store';
+import { I18n } from '../core/i18n/i18n.service';
+import type { MessageKey } from '../core/i18n/messages';
+import { IconComponent } from '../shared/icon.component';
+import { LanguageSwitchComponent } from '../shared/language-switch.component';
+
+const PROBLEM_TEXT: Record<MediaProblem, MessageKey> = {
+  insecure: 'media.insecure',
+  denied: 'media.denied',
+  'no-devices': 'media.noDevices',
+  'no-camera': 'media.noCamera',
+  'no-mic': 'media.noMic',
+  'in-use': 'media.inUse',
+  failed: 'media.failed',
+};
+
+/** Before joining: preview, devices, name, mic/camera on or off, and why joining might not work. */
+@Component({
+  selector: 'app-lobby',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [LanguageSwitchComponent, IconComponent],
+  templateUrl: './lobby.component.html',
+  styleUrl: './lobby.component.css',
+})
+export class LobbyComponent implements OnInit {
+  protected readonly i18n = inject(I18n);
+  protected readonly media = inject(LocalMediaService);
+  protected readonly store = inject(CallStore);
+  private readonly call = inject(CallService);
+  private readonly api = inject(ApiClient);
+  private readonly identity = inject(IdentityStore);
+
+  readonly roomId = input.required<string>();
+  readonly hostKey = input<string | undefined>(undefined);
+
+  protected readonly name = signal(this.identity.name);
+  protected readonly nameMissing = signal(false);
+  protected readonly room = signal<RoomInfo | null>(null);
+  protected readonly lookupError = signal<MessageKey | null>(null);
+  protected readonly nameMaxLength = LIMITS.nameMaxLength;
+  protected readonly joining = computed(() => this.store.phase() === 'joining');
+  protected readonly problemText = computed(() => {
+    const problem = this.media.problem();
+    return problem ? PROBLEM_TEXT[problem] : null;
+  });
+  /** A refusal from the last join attempt, or the room lookup: room not found, full, locked, ended… */
+  protected readonly errorText = computed<MessageKey | null>(() => {
+    const error = this.store.error();
+    if (error) return `error.${error}` as MessageKey;
+    return this.lookupError();
+  });
+
+  private readonly preview = viewChild<ElementRef<HTMLVideoElement>>('preview');
+
+  constructor() {
+    effect(() => {
+      const video = this.preview()?.nativeElement;
+      if (video) video.srcObject = this.media.previewStream();
+    });
+  }
+
+  async ngOnInit(): Promise<void> {
+    void this.lookup();
+    await this.media.start();
+  }
+
+  async join(event: Event): Promise<void> {
+    event.preventDefault();
+    const name = this.name().trim();
+    this.nameMissing.set(!name);
+    if (!name || this.joining()) return;
+    await this.call.join({ roomId: this.roomId(), name, hostKey: this.hostKey() });
+  }
+
+  protected value(event: Event): string {
+    return (event.target as HTMLInputElement | HTMLSelectElement).value;
+  }
+
+  private async lookup(): Promise<void> {
+    try {
+      const room = await this.api.room(this.roomId());
+      this.room.set(room);
+      if (room.endedAt) this.lookupError.set('error.ROOM_ENDED');
+    } catch (error) {
+      this.lookupError.set(error instanceof ApiError ? (`error.${error.code}` as MessageKey) : 'error.network');
+    }
+  }
+}

@@ -1,0 +1,67 @@
+import { ChangeDetectionStrategy, Component, type OnInit, computed, inject, input } from '@angular/core';
+import { Router } from '@angular/router';
+import { normalizeRoomId } from '@mesh-meet/protocol';
+import { CallService } from '../call/call.service';
+import { CallStore } from '../call/call.store';
+import { LocalMediaService } from '../call/local-media.service';
+import { SignalingClient } from '../call/signaling.client';
+import { IdentityStore } from '../core/identity.store';
+import { RoomComponent } from '../room/room.component';
+import { AfterCallComponent } from './after-call.component';
+import { LobbyComponent } from './lobby.component';
+
+/**
+ * /r/:roomId — lobby, call and the page after it. The call's services live
+ * and die with this page: leaving the route stops every track and connection.
+ */
+@Component({
+  selector: 'app-meeting-page',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  providers: [CallStore, CallService, LocalMediaService, SignalingClient],
+  imports: [LobbyComponent, RoomComponent, AfterCallComponent],
+  template: `
+    @switch (store.phase()) {
+      @case ('in-call') {
+        <app-room />
+      }
+      @case ('lobby') {
+        <app-lobby [roomId]="canonicalRoomId()" [hostKey]="hostKey()" />
+      }
+      @case ('joining') {
+        <app-lobby [roomId]="canonicalRoomId()" [hostKey]="hostKey()" />
+      }
+      @default {
+        <app-after-call [phase]="store.phase()" (rejoin)="rejoin()" />
+      }
+    }
+  `,
+  styles: `:host { display: block; height: 100%; }`,
+})
+export class MeetingPage implements OnInit {
+  protected readonly store = inject(CallStore);
+  private readonly identity = inject(IdentityStore);
+  private readonly router = inject(Router);
+
+  /** Route parameter and the `?host=` query parameter (component input binding). */
+  readonly roomId = input.required<string>();
+  readonly host = input<string | undefined>(undefined);
+
+  protected readonly canonicalRoomId = computed(() => normalizeRoomId(this.roomId()) ?? this.roomId());
+  protected readonly hostKey = computed(() => this.host() ?? this.identity.hostKey(this.canonicalRoomId()));
+
+  ngOnInit(): void {
+    const hostKey = this.host();
+    if (hostKey) {
+      // Keep the key in this browser and take it out of the address bar, where
+      // a screen share or a shoulder would show it.
+      this.identity.rememberHostKey(this.canonicalRoomId(), hostKey);
+      void this.router.navigate(['/r', this.canonicalRoomId()], { replaceUrl: true });
+    } else if (this.canonicalRoomId() !== this.roomId()) {
+      void this.router.navigate(['/r', this.canonicalRoomId()], { replaceUrl: true });
+    }
+  }
+
+  rejoin(): void {
+    this.store.setPhase('lobby');
+  }
+}

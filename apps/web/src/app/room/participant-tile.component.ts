@@ -1,0 +1,101 @@
+import { ChangeDetectionStrategy, Component, type ElementRef, computed, effect, inject, input, output, viewChild } from '@angular/core';
+import type { RemotePeer } from '../call/call.store';
+import { I18n } from '../core/i18n/i18n.service';
+import { IconComponent } from '../shared/icon.component';
+
+/**
+ * One remote participant. The <video> is NOT muted (it carries their voice),
+ * plays inline (iOS Safari shows black video otherwise) and reports when the
+ * browser blocks sound until a tap.
+ */
+@Component({
+  selector: 'app-participant-tile',
+  imports: [IconComponent],
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  host: {
+    'data-testid': 'participant-tile',
+    class: 'tile',
+    '[attr.data-peer-name]': 'peer().name',
+    '[attr.data-peer-id]': 'peer().peerId',
+    '[attr.data-audio]': "peer().media.audio ? 'on' : 'off'",
+    '[attr.data-video]': "videoOn() ? 'on' : 'off'",
+    '[attr.data-health]': 'peer().health',
+    '[class.speaking]': 'speaking()',
+  },
+  template: `
+    <video #video data-testid="remote-video" autoplay playsinline [class.hidden]="!videoOn()" [class.contain]="peer().media.screen"></video>
+    @if (!videoOn()) {
+      <div class="avatar" aria-hidden="true">{{ initial() }}</div>
+    }
+    @if (healthText(); as text) {
+      <div class="health" role="status">{{ text }}</div>
+    }
+    <div class="caption">
+      <span class="name">{{ peer().name }}</span>
+      @if (peer().role === 'host') {
+        <span class="badge">{{ i18n.t('room.host') }}</span>
+      }
+      @if (peer().media.screen) {
+        <span class="badge">{{ i18n.t('room.sharing') }}</span>
+      }
+      @if (!peer().media.audio) {
+        <span class="muted-icon" [attr.aria-label]="i18n.t('room.muted')" [title]="i18n.t('room.muted')"><app-icon name="mic-off" /></span>
+      }
+    </div>
+    @if (canRemove()) {
+      <button type="button" class="remove" data-testid="remove-participant" (click)="remove.emit(peer())">
+        {{ i18n.t('room.remove') }}
+      </button>
+    }
+  `,
+  styleUrl: './tile.css',
+})
+export class ParticipantTileComponent {
+  protected readonly i18n = inject(I18n);
+  readonly peer = input.required<RemotePeer>();
+  readonly speaking = input(false);
+  readonly canRemove = input(false);
+  /** Audio output device (setSinkId), where the browser allows choosing. */
+  readonly sinkId = input<string | null>(null);
+  /** Bumped after a user gesture, to retry playback that autoplay rules blocked. */
+  readonly playAttempt = input(0);
+  readonly remove = output<RemotePeer>();
+  readonly soundBlocked = output<void>();
+
+  private readonly video = viewChild.required<ElementRef<HTMLVideoElement>>('video');
+  protected readonly videoOn = computed(() => this.peer().media.video || this.peer().media.screen);
+  protected readonly initial = computed(() => this.peer().name.trim().charAt(0).toUpperCase() || '?');
+  protected readonly healthText = computed(() => {
+    switch (this.peer().health) {
+      case 'connecting':
+        return this.i18n.t('room.connecting');
+      case 'reconnecting':
+        return this.i18n.t('room.reconnecting');
+      case 'failed':
+        return this.i18n.t('room.failed');
+      default:
+        return null;
+    }
+  });
+
+  constructor() {
+    effect(() => {
+      const video = this.video().nativeElement;
+      const stream = this.peer().stream;
+      this.playAttempt();
+      if (video.srcObject !== stream) video.srcObject = stream;
+      if (stream) this.play(video);
+    });
+    effect(() => {
+      const sinkId = this.sinkId();
+      const video = this.video().nativeElement as HTMLVideoElement & { setSinkId?: (id: string) => Promise<void> };
+      if (sinkId && video.setSinkId) void video.setSinkId(sinkId).catch(() => undefined);
+    });
+  }
+
+  private play(video: HTMLVideoElement): void {
+    video.play().catch((error: unknown) => {
+      if ((error as { name?: string }).name === 'NotAllowedError') this.soundBlocked.emit();
+    });
+  }
+}

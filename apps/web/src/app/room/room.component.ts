@@ -1,0 +1,116 @@
+import { ChangeDetectionStrategy, Component, DestroyRef, type ElementRef, computed, effect, inject, signal, viewChild } from '@angular/core';
+import { CallService } from '../call/call.service';
+import { CallStore, type RemotePeer } from '../call/call.store';
+import { LocalMediaService } from '../call/local-media.service';
+import { SignalingClient } from '../call/signaling.client';
+import { I18n } from '../core/i18n/i18n.service';
+import { CopyButtonComponent } from '../shared/copy-button.component';
+import { IconComponent } from '../shared/icon.component';
+import { ChatPanelComponent } from './chat-panel.component';
+import { ParticipantTileComponent } from './participant-tile.component';
+
+type Panel = 'chat' | 'participants' | null;
+
+/** The call: everyone's video, the controls, chat and the participant list. */
+@Component({
+  selector: 'app-room',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [ParticipantTileComponent, ChatPanelComponent, CopyButtonComponent, IconComponent],
+  templateUrl: './room.component.html',
+  styleUrl: './room.component.css',
+})
+export class RoomComponent {
+  protected readonly i18n = inject(I18n);
+  protected readonly store = inject(CallStore);
+  protected readonly media = inject(LocalMediaService);
+  protected readonly signaling = inject(SignalingClient);
+  private readonly call = inject(CallService);
+
+  protected readonly panel = signal<Panel>(null);
+  protected readonly unreadChat = signal(0);
+  protected readonly playAttempt = signal(0);
+  protected readonly shareFailed = signal(false);
+  protected readonly inviteUrl = computed(() => `${location.origin}/r/${this.store.room()?.roomId ?? ''}`);
+  private readonly narrow = signal(false);
+  /**
+   * Rows and columns so every tile fits on screen at once, as large as it can:
+   * side by side on a laptop, stacked on a phone held upright.
+   */
+  protected readonly layout = computed(() => {
+    const count = Math.max(1, this.store.participantCount());
+    const columns = this.narrow() ? (count <= 3 ? 1 : 2) : count <= 1 ? 1 : count <= 4 ? 2 : 3;
+    return { columns, rows: Math.ceil(count / columns) };
+  });
+
+  private readonly localVideo = viewChild.required<ElementRef<HTMLVideoElement>>('localVideo');
+
+  constructor() {
+    const portrait = matchMedia('(max-width: 720px)');
+    this.narrow.set(portrait.matches);
+    const onChange = (event: MediaQueryListEvent) => this.narrow.set(event.matches);
+    portrait.addEventListener('change', onChange);
+    inject(DestroyRef).onDestroy(() => portrait.removeEventListener('change', onChange));
+    effect(() => {
+      const video = this.localVideo().nativeElement;
+      const track = this.media.outgoingVideo();
+      video.srcObject = track ? new MediaStream([track]) : null;
+    });
+    let seen = 0;
+    effect(() => {
+      const count = this.store.chat().length;
+      if (this.panel() === 'chat') this.unreadChat.set(0);
+      else if (count > seen) this.unreadChat.update((unread) => unread + count - seen);
+      seen = count;
+    });
+    // Join/leave notices fade on their own.
+    effect(() => {
+      for (const notice of this.store.notices()) setTimeout(() => this.store.dismissNotice(notice.id), 4000);
+    });
+  }
+
+  toggle(panel: Exclude<Panel, null>): void {
+    this.panel.update((current) => (current === panel ? null : panel));
+    if (this.panel() === 'chat') this.unreadChat.set(0);
+  }
+
+  async shareScreen(): Promise<void> {
+    this.shareFailed.set(!(await this.call.toggleScreenShare()));
+  }
+
+  toggleMic(): void {
+    void this.call.toggleMic();
+  }
+
+  toggleCamera(): void {
+    void this.call.toggleCamera();
+  }
+
+  sendChat(text: string): void {
+    void this.call.sendChat(text);
+  }
+
+  leave(): void {
+    void this.call.leave();
+  }
+
+  lock(): void {
+    void this.call.setLocked(!this.store.room()?.locked);
+  }
+
+  endMeeting(): void {
+    if (confirm(this.i18n.t('room.endConfirm'))) void this.call.endMeeting();
+  }
+
+  remove(peer: RemotePeer): void {
+    if (confirm(this.i18n.t('room.removeConfirm', { name: peer.name }))) void this.call.removePeer(peer.peerId);
+  }
+
+  enableSound(): void {
+    this.store.setAudioBlocked(false);
+    this.playAttempt.update((attempt) => attempt + 1);
+  }
+
+  soundBlocked(): void {
+    this.store.setAudioBlocked(true);
+  }
+}

@@ -1,0 +1,27 @@
+import { ChangeDetectionStrategy, Component, inject, input, signal } from '@angular/core';
+import { I18n } from '../core/i18n/i18n.service';
+
+/** Copies `text` to the clipboard and says so for a moment. */
+@Component({
+  selector: 'app-copy-button',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  template: `<button type="button" class="secondary" (click)="copy()">
+    {{ copied() ? i18n.t('home.created.copied') : (label() || i18n.t('home.created.copy')) }}
+  </button>`,
+})
+export class CopyButtonComponent {
+  protected readonly i18n = inject(I18n);
+  readonly text = input.required<string>();
+  readonly label = input('');
+  protected readonly copied = signal(false);
+
+  async copy(): Promise<void> {
+    try {
+      await navigator.clipboard.writeText(this.text());
+      this.copied.set(true);
+      setTimeout(() => this.copied.set(false), 2000);
+    } catch {
+      // No clipboard permission (insecure context): the link is on screen to copy by hand.
+    }
+  }
+}
