@@ -1,0 +1,133 @@
+/**
+ * A scripted stand-in for RTCPeerConnection (jsdom has none): it follows the
+ * signaling state machine far enough to exercise perfect negotiation, and
+ * records what the code under test did.
+ */
+export class FakeTrack {
+  readonly id = Math.random().toString(36).slice(2);
+  enabled = true;
+  constructor(readonly kind: 'audio' | 'video') {}
+  stop = jest.fn();
+}
+
+export class FakeSender {
+  track: FakeTrack | null = null;
+  parameters: { encodings: Array<Record<string, number>> } = { encodings: [] };
+  readonly replaceTrack = jest.fn(async (track: FakeTrack | null) => {
+    this.track = track;
+  });
+  readonly setParameters = jest.fn(async (parameters: { encodings: Array<Record<string, number>> }) => {
+    this.parameters = parameters;
+  });
+  getParameters() {
+    return { encodings: this.parameters.encodings.map((encoding) => ({ ...encoding })) };
+  }
+}
+
+export class FakeTransceiver {
+  readonly sender = new FakeSender();
+  readonly receiver: { track: FakeTrack };
+  currentDirection: string | null = null;
+  constructor(
+    kind: 'audio' | 'video',
+    public direction: string,
+  ) {
+    this.receiver = { track: new FakeTrack(kind) };
+  }
+}
+
+export class FakeMediaStream {
+  private readonly tracks: FakeTrack[] = [];
+  getTracks() {
+    return [...this.tracks];
+  }
+  addTrack(track: FakeTrack) {
+    this.tracks.push(track);
+  }
+  removeTrack(track: FakeTrack) {
+    this.tracks.splice(this.tracks.indexOf(track), 1);
+  }
+}
+
+type Description = { type: string; sdp?: string };
+
+export class FakePeerConnection {
+  static created: FakePeerConnection[] = [];
+  signalingState = 'stable';
+  iceConnectionState = 'new';
+  connectionState = 'new';
+  localDescription: Description | null = null;
+  remoteDescription: Description | null = null;
+  readonly transceivers: FakeTransceiver[] = [];
+  readonly calls: string[] = [];
+  onnegotiationneeded: (() => void) | null = null;
+  onicecandidate: ((event: { candidate: unknown }) => void) | null = null;
+  ontrack: ((event: { track: FakeTrack }) => void) | null = null;
+  oniceconnectionstatechange: (() => void) | null = null;
+  onconnectionstatechange: (() => void) | null = null;
+  private offers = 0;
+
+  readonly addIceCandidate = jest.fn(async (candidate?: unknown) => {
+    this.calls.push(candidate === undefined ? 'addIceCandidate(end)' : 'addIceCandidate');
+    if (!this.remoteDescription) throw new Error('InvalidStateError: no remote description');
+  });
+  readonly restartIce = jest.fn(() => this.calls.push('restartIce'));
+  readonly close = jest.fn(() => {
+    this.signalingState = 'closed';
+  });
+
+  constructor(readonly configuration: unknown) {
+    FakePeerConnection.created.push(this);
+  }
+
+  addTransceiver(kind: 'audio' | 'video', init: { direction: string }) {
+    const transceiver = new FakeTransceiver(kind, init.direction);
+    this.transceivers.push(transceiver);
+    return transceiver;
+  }
+
+  getTransceivers() {
+    return this.transceivers;
+  }
+
+  async setLocalDescription(description?: Description): Promise<void> {
+    const type = description?.type ?? (this.signalingState === 'have-remote-offer' ? 'answer' : 'offer');
+    this.calls.push(`setLocalDescription(${type})`);
+    if (type === 'offer') {
+      this.offers += 1;
+      this.signalingState = 'have-local-offer';
+    } else {
+      this.signalingState = 'stable';
+    }
+    this.localDescription = { type, sdp: `${type}-${this.offers}` };
+  }
+
+  async setRemoteDescription(description: Description): Promise<void> {
+    this.calls.push(`setRemoteDescription(${description.type})`);
+    if (description.type === 'offer') {
+      if (this.signalingState === 'have-local-offer') this.calls.push('rollback');
+      this.signalingState = 'have-remote-offer';
+      // A remote offer creates receiving transceivers, as the browser does.
+      if (this.transceivers.length === 0) {
+        for (const kind of ['audio', 'video'] as const) {
+          const transceiver = this.addTransceiver(kind, { direction: 'recvonly' });
+          this.ontrack?.({ track: transceiver.receiver.track });
+        }
+      }
+    } else {
+      if (this.signalingState !== 'have-local-offer') throw new Error('InvalidStateError: no offer to answer');
+      this.signalingState = 'stable';
+    }
+    this.remoteDescription = description;
+  }
+
+  /** Moves ICE to `state` and fires the handler, as the browser would. */
+  setIceState(state: string): void {
+    this.iceConnectionState = state;
+    this.oniceconnectionstatechange?.();
+  }
+
+  async getStats() {
+    return new Map();
+  }
+}
