@@ -225,6 +225,39 @@ describeInBrowser('a meeting in real Chromium with fake camera and microphone', 
     await expect(again.getByTestId('error-message').textContent()).resolves.toMatch(/ended/i);
   });
 
+  it('keeps the call when the signaling connection drops and returns (a phone changing networks)', async () => {
+    const host = await participant();
+    const { hostUrl, guestUrl } = await createMeeting(host, server.url);
+    await joinMeeting(host, hostUrl, 'Host');
+    const { context: phoneContext, page: phone } = await newParticipant(browser);
+    contexts.push(phoneContext);
+    await joinMeeting(phone, guestUrl, 'Phone');
+    await waitForTiles(host, 1);
+    await waitForFramesFromAll(host);
+    const peerIdBefore = await host.getByTestId('participant-tile').getAttribute('data-peer-id');
+
+    // The network goes away for the signaling connection (offline, and the open
+    // WebSocket dropped); the direct media path between the two browsers stays up.
+    await phoneContext.setOffline(true);
+    await phone.evaluate(() => {
+      for (const socket of (window as unknown as { __webSockets: WebSocket[] }).__webSockets) socket.close();
+    });
+    await phone.getByTestId('signaling-lost').waitFor({ timeout: 15_000 });
+    await phoneContext.setOffline(false);
+    await phone.getByTestId('signaling-lost').waitFor({ state: 'detached', timeout: 15_000 });
+
+    // Same peer on the host's screen (resumed, not re-joined), and its video still flows.
+    expect(await host.getByTestId('participant-tile').count()).toBe(1);
+    expect(await host.getByTestId('participant-tile').getAttribute('data-peer-id')).toBe(peerIdBefore);
+    expect(await pollUntil(() => framesFrom(host, 'Phone'), (value) => value > 3, 10_000)).toBeGreaterThan(3);
+    // And signaling works again: a chat message gets through.
+    await phone.getByTestId('toggle-chat').click();
+    await phone.getByTestId('chat-input').fill('back online');
+    await phone.getByTestId('chat-send').click();
+    await host.getByTestId('toggle-chat').click();
+    expect(await pollUntil(() => host.getByTestId('chat-message').count(), (value) => value === 1, 10_000)).toBe(1);
+  });
+
   it('fits a phone (390×844): controls reachable, no horizontal scrolling', async () => {
     const phone = { width: 390, height: 844 };
     const host = await participant();

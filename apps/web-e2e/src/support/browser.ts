@@ -31,8 +31,9 @@ export async function launchBrowser(): Promise<Browser> {
 
 /**
  * A fresh context (own storage: own identity and name) and page. Every
- * RTCPeerConnection the page makes is recorded in window.__peerConnections,
- * so tests can read getStats() without a hook in the product.
+ * RTCPeerConnection and WebSocket the page makes is recorded
+ * (window.__peerConnections, window.__webSockets), so tests can read getStats()
+ * or cut the signaling connection without a hook in the product.
  */
 export async function newParticipant(
   browser: Browser,
@@ -53,6 +54,16 @@ export async function newParticipant(
         created.push(this);
       }
     } as typeof RTCPeerConnection;
+    // WebSockets too, so a test can cut the signaling connection like a network change does.
+    const NativeWebSocket = window.WebSocket;
+    const sockets: WebSocket[] = [];
+    (window as unknown as { __webSockets: WebSocket[] }).__webSockets = sockets;
+    window.WebSocket = class extends NativeWebSocket {
+      constructor(url: string | URL, protocols?: string | string[]) {
+        super(url, protocols);
+        sockets.push(this);
+      }
+    } as typeof WebSocket;
     if (withoutCamera) {
       // A device with a microphone and no camera.
       const devices = navigator.mediaDevices;
