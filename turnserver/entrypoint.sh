@@ -96,6 +96,8 @@ fi
   echo "realm=${TURN_REALM}"
   echo "static-auth-secret=${TURN_SECRET}"
   echo "pidfile=${run_dir}/turnserver.pid"
+  # No user database is used (use-auth-secret); keep coturn's empty one private.
+  echo "userdb=${run_dir}/turndb"
   if [ -n "${TURN_EXTERNAL_IP:-}" ]; then echo "external-ip=${TURN_EXTERNAL_IP}"; fi
   if [ "$tls" = yes ]; then
     echo "cert=${run_dir}/cert.pem"
@@ -104,7 +106,10 @@ fi
     echo "no-tls"
   fi
 } >"$conf"
-give_to_proc_user "$run_dir" "$conf"
+# coturn opens its (unused, empty) user database again from its auth threads
+# after dropping privileges: create it now, owned by the user it will run as.
+: >"$run_dir/turndb"
+give_to_proc_user "$run_dir" "$conf" "$run_dir/turndb"
 
 if [ "$tls" = no ]; then
   # shellcheck disable=SC2086 # owner_args is a list of words
