@@ -6,6 +6,7 @@ import { modernNodeEnv } from './node-runtime.mjs';
 const env = modernNodeEnv();
 const build = spawnSync('npx', ['nx', 'run-many', '-t', 'build', '-p', 'server', 'web'], { stdio: 'inherit', env });
 if (build.status !== 0) process.exit(build.status ?? 1);
+spawnSync('node', ['tools/report-bundle.mjs'], { stdio: 'inherit', env });
 if (process.argv.includes('--build-only')) process.exit(0);
 
 const server = spawn('node', ['dist/apps/server/main.js'], { stdio: 'inherit', env });

@@ -46,6 +46,8 @@ import { I18n } from '../core/i18n/i18n.service';
     .text { white-space: pre-wrap; overflow-wrap: anywhere; }
     .empty { color: var(--muted); }
     form { display: flex; gap: 8px; padding-top: 8px; }
+    form input { flex: 1; }
+    form button { flex: none; white-space: nowrap; }
   `,
 })
 export class ChatPanelComponent {

@@ -1,0 +1,109 @@
+// `npm run screenshots`: the pages a person sees, desktop and phone, into
+// docs/screenshots/. Starts the built server (npm run build first) and three
+// headless Chromium participants with fake camera and microphone.
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const OUT = 'docs/screenshots';
+const DESKTOP = { width: 1280, height: 800 };
+const PHONE = { width: 390, height: 844 };
+const FLAGS = [
+  '--no-sandbox', '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run',
+  '--autoplay-policy=no-user-gesture-required',
+];
+
+const port = await new Promise((resolve) => {
+  const probe = createServer().listen(0, '127.0.0.1', () => {
+    const { port: free } = probe.address();
+    probe.close(() => resolve(free));
+  });
+});
+const base = `http://localhost:${port}`;
+const dataDir = mkdtempSync(join(tmpdir(), 'mesh-meet-shots-'));
+const server = spawn(process.execPath, ['dist/apps/server/main.js'], {
+  env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: base, DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+  stdio: 'inherit',
+});
+const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: FLAGS });
+
+async function participant(viewport, locale) {
+  const context = await browser.newContext({ viewport, locale, permissions: ['camera', 'microphone'] });
+  return context.newPage();
+}
+async function shot(page, name) {
+  await page.waitForTimeout(800); // let video frames and fonts settle for the picture
+  await page.screenshot({ path: join(OUT, `${name}.png`) });
+  console.log(`wrote ${OUT}/${name}.png`);
+}
+async function joinAs(page, url, name) {
+  await page.goto(url);
+  await page.getByTestId('display-name').fill(name);
+  await page.getByTestId('join').click();
+  await page.getByTestId('local-video').waitFor({ state: 'attached' });
+}
+
+try {
+  await waitForServer();
+  mkdirSync(OUT, { recursive: true });
+  const host = await participant(DESKTOP, 'en-US');
+  await host.goto(base);
+  await shot(host, 'home-desktop');
+  await host.getByTestId('meeting-name').fill('Weekly sync');
+  await host.getByTestId('create-meeting').click();
+  const hostUrl = await host.getByTestId('host-link').getAttribute('href');
+  const guestUrl = await host.getByTestId('guest-link').getAttribute('href');
+  await shot(host, 'home-created-desktop');
+
+  const phone = await participant(PHONE, 'ja-JP');
+  await phone.goto(base);
+  await shot(phone, 'home-phone');
+
+  await host.goto(hostUrl);
+  await host.getByTestId('display-name').fill('Hana');
+  await host.getByTestId('preview-video').waitFor();
+  await shot(host, 'lobby-desktop');
+  await host.getByTestId('join').click();
+
+  const laptop = await participant(DESKTOP, 'en-US');
+  await joinAs(laptop, guestUrl, "Ken");
+
+  await phone.goto(guestUrl);
+  await phone.getByTestId('display-name').fill('さくら');
+  await shot(phone, 'lobby-phone');
+  await phone.getByTestId('join').click();
+
+  for (const page of [host, laptop, phone]) {
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="participant-tile"][data-health="connected"]').length === 2, null, { timeout: 20000 });
+  }
+  await shot(host, 'room-3-desktop');
+  await shot(phone, 'room-3-phone');
+  await laptop.getByTestId('toggle-chat').click();
+  await laptop.getByTestId('chat-input').fill('Hi all, can you hear me?');
+  await laptop.getByTestId('chat-send').click();
+  await phone.getByTestId('toggle-chat').click();
+  await phone.getByTestId('chat-message').waitFor();
+  await shot(phone, 'chat-phone');
+  await shot(laptop, 'chat-desktop');
+} finally {
+  await browser.close();
+  server.kill('SIGTERM');
+  await new Promise((resolve) => server.once('exit', resolve));
+  rmSync(dataDir, { recursive: true, force: true });
+}
+
+async function waitForServer() {
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    try {
+      if ((await fetch(`${base}/health`)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error('server did not start');
+}
