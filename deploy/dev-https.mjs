@@ -144,8 +144,12 @@ async function main() {
     stop('SIGTERM');
     return;
   }
-  log('ready. Open on a phone on the same Wi-Fi (accept the certificate warning once):');
-  for (const origin of origins) log(`  ${origin}`);
+  // One write, so a reader sees the whole list at once.
+  log(
+    ['ready. Open on a phone on the same Wi-Fi (accept the certificate warning once):', ...origins.map((o) => `  ${o}`)].join(
+      '\ndev-https: ',
+    ),
+  );
 }
 
 main().catch((error) => {

@@ -36,7 +36,8 @@ describeIf(available)('npm run start:https (deploy/dev-https.mjs): the app over 
         LOG_LEVEL: 'warn',
       },
     });
-    await child.waitFor((output) => output.includes('dev-https: ready'), 'the ready line', 30_000);
+    // The list of addresses ends with 127.0.0.1.
+    await child.waitFor((output) => output.includes(`dev-https:   https://127.0.0.1:${httpsPort}\n`), 'the ready lines', 30_000);
     return child;
   }
 
