@@ -114,6 +114,39 @@ describeInBrowser('a meeting in real Chromium with fake camera and microphone', 
     expect(await pollUntil(() => receivingAudio(host), (value) => value === true, 15_000)).toBe(true);
   });
 
+  it('shows a shared screen to everyone and puts the camera back when sharing stops', async () => {
+    const host = await participant();
+    const { hostUrl, guestUrl } = await createMeeting(host, server.url);
+    await joinMeeting(host, hostUrl, 'Host');
+    const presenter = await participant();
+    await joinMeeting(presenter, guestUrl, 'Presenter');
+    await waitForTiles(host, 1);
+    const tile = host.locator('[data-testid="participant-tile"][data-peer-name="Presenter"]');
+
+    await presenter.getByTestId('share-screen').click();
+    expect(await pollUntil(() => tile.getAttribute('data-screen'), (value) => value === 'on', 10_000)).toBe('on');
+    const sharedTrack = await presenter.evaluate(() => {
+      const sender = (window as unknown as { __peerConnections: RTCPeerConnection[] }).__peerConnections[0]
+        .getSenders()
+        .find((candidate) => candidate.track?.kind === 'video');
+      return sender?.track?.label ?? '';
+    });
+    expect(sharedTrack).not.toMatch(/fake_device/);
+    expect(await pollUntil(() => framesFrom(host, 'Presenter'), (value) => value > 3, 15_000)).toBeGreaterThan(3);
+
+    // Stopping from the page (the browser's own stop button ends the track the same way).
+    await presenter.evaluate(() => {
+      const sender = (window as unknown as { __peerConnections: RTCPeerConnection[] }).__peerConnections[0]
+        .getSenders()
+        .find((candidate) => candidate.track?.kind === 'video');
+      sender?.track?.stop();
+      sender?.track?.dispatchEvent(new Event('ended'));
+    });
+    expect(await pollUntil(() => tile.getAttribute('data-screen'), (value) => value === 'off', 10_000)).toBe('off');
+    expect(await tile.getAttribute('data-video')).toBe('on');
+    expect(await pollUntil(() => framesFrom(host, 'Presenter'), (value) => value > 3, 15_000)).toBeGreaterThan(3);
+  });
+
   it('delivers chat to everyone and shows markup as text', async () => {
     const host = await participant();
     const { hostUrl, guestUrl } = await createMeeting(host, server.url);

@@ -19,6 +19,7 @@ import { IconComponent } from '../shared/icon.component';
     '[attr.data-peer-id]': 'peer().peerId',
     '[attr.data-audio]': "peer().media.audio ? 'on' : 'off'",
     '[attr.data-video]': "videoOn() ? 'on' : 'off'",
+    '[attr.data-screen]': "peer().media.screen ? 'on' : 'off'",
     '[attr.data-health]': 'peer().health',
     '[class.speaking]': 'speaking()',
   },
