@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AttendanceResponse } from '@mesh-meet/protocol';
-import { createRoom, joinAs } from '../testing/test-client';
+import { createRoom, joinAs, request } from '../testing/test-client';
 import { startServerProcess } from '../testing/server-process';
 
 async function attendance(url: string, roomId: string, hostKey: string): Promise<AttendanceResponse> {
@@ -63,6 +63,36 @@ describe('the server as a process', () => {
       expect(Date.parse(report.entries[0].leftAt ?? '')).toBeGreaterThanOrEqual(Date.parse(report.entries[0].joinedAt));
     } finally {
       await again.stop();
+    }
+  });
+
+  it('never writes host keys, TURN secrets, credentials or SDP to its logs', async () => {
+    const turnSecret = 'log-test-turn-secret-0123456789';
+    const server = await startServerProcess({
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'trace',
+      TURN_URLS: 'turn:127.0.0.1:3478',
+      TURN_SECRET: turnSecret,
+    });
+    const room = await createRoom(server.url);
+    const host = await joinAs(server.url, room.roomId, 'Host', { hostKey: room.hostKey });
+    const guest = await joinAs(server.url, room.roomId, 'Guest');
+    const sdp = 'v=0\r\no=- 4611731400430051336 2 IN IP4 127.0.0.1\r\ns=unique-session-marker\r\n';
+    await request(host.socket, 'signal', { to: guest.joined.self.peerId, data: { description: { type: 'offer', sdp } } });
+    await request(host.socket, 'join', { roomId: room.roomId, name: 'Host', hostKey: 'W'.repeat(32) });
+    // The host link itself, as a browser requests it.
+    await fetch(`${server.url}/r/${room.roomId}?host=${room.hostKey}`);
+    await fetch(`${server.url}/api/rooms/${room.roomId}/attendance`, { headers: { authorization: `Bearer ${room.hostKey}` } });
+    const credential = String(guest.joined.iceServers[0]?.credential);
+    host.socket.disconnect();
+    guest.socket.disconnect();
+    await server.stop();
+
+    const logs = server.output();
+    expect(logs).toContain('"msg":"joined"');
+    expect(logs).toContain(`"path":"/r/${room.roomId}"`);
+    for (const secret of [room.hostKey, 'W'.repeat(32), turnSecret, credential, 'unique-session-marker']) {
+      expect(logs).not.toContain(secret);
     }
   });
 
