@@ -45,6 +45,11 @@ export class LobbyComponent implements OnInit {
   protected readonly lookupError = signal<MessageKey | null>(null);
   protected readonly nameMaxLength = LIMITS.nameMaxLength;
   protected readonly joining = computed(() => this.store.phase() === 'joining');
+  /** A room that does not exist or has ended cannot be joined: no button to press in vain. */
+  protected readonly joinable = computed(() => {
+    const error = this.lookupError();
+    return error !== 'error.ROOM_NOT_FOUND' && error !== 'error.ROOM_ENDED';
+  });
   protected readonly problemText = computed(() => {
     const problem = this.media.problem();
     return problem ? PROBLEM_TEXT[problem] : null;
