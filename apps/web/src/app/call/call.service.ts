@@ -1,5 +1,5 @@
 import { DestroyRef, Injectable, effect, inject } from '@angular/core';
-import type { JoinSuccess, MediaState, PeerInfo, SignalData } from '@mesh-meet/protocol';
+import type { JoinRequest, JoinSuccess, MediaState, PeerInfo, SignalData } from '@mesh-meet/protocol';
 import { PEER_CONNECTION_FACTORY } from '../core/browser.tokens';
 import { IdentityStore } from '../core/identity.store';
 import { CallStore } from './call.store';
@@ -74,13 +74,7 @@ export class CallService {
       return;
     }
     this.listen();
-    const ack = await this.signaling.join({
-      roomId: options.roomId,
-      name: options.name,
-      userId: this.identity.userId,
-      hostKey: options.hostKey,
-      media: this.mediaState(),
-    });
+    const ack = await this.signaling.join(this.joinRequest(options));
     if (!ack.ok) {
       this.signaling.close();
       this.listening = false;
@@ -185,14 +179,7 @@ export class CallService {
   private async rejoin(attempt = 0): Promise<void> {
     const options = this.joinOptions;
     if (!options || this.store.phase() !== 'in-call') return;
-    const ack = await this.signaling.join({
-      roomId: options.roomId,
-      name: options.name,
-      userId: this.identity.userId,
-      hostKey: options.hostKey,
-      media: this.mediaState(),
-      resume: this.resume,
-    });
+    const ack = await this.signaling.join(this.joinRequest(options, this.resume));
     if (!ack.ok) {
       if (ack.error.code === 'ROOM_ENDED') return this.finish('ended');
       if (ack.error.code === 'UNAVAILABLE' && attempt < 5) {
@@ -228,6 +215,17 @@ export class CallService {
       this.stopSpeakerDetection();
       this.start(ack, options.name);
     }
+  }
+
+  private joinRequest(options: JoinOptions, resume?: JoinRequest['resume']): JoinRequest {
+    return {
+      roomId: options.roomId,
+      name: options.name,
+      userId: this.identity.userId,
+      hostKey: options.hostKey,
+      media: this.mediaState(),
+      resume,
+    };
   }
 
   private openSession(peerId: string, initiator: boolean): void {
