@@ -52,6 +52,31 @@ function portAccepts(port: number): Promise<boolean> {
  */
 export async function startNginx(upstreamPort: number): Promise<Nginx> {
   const prefix = mkdtempSync(join(tmpdir(), 'mm-nginx-'));
+  let certificate: Certificate;
+  let conf: string;
+  let httpsPort: number;
+  let httpPort: number;
+  try {
+    ({ certificate, conf, httpsPort, httpPort } = await prepare(prefix, upstreamPort));
+  } catch (error) {
+    rmSync(prefix, { recursive: true, force: true });
+    throw error;
+  }
+  const child = startChild('nginx', NGINX, ['-p', prefix, '-c', conf, '-e', 'stderr']);
+  void child.exited.then(() => rmSync(prefix, { recursive: true, force: true }));
+  const deadline = Date.now() + 10_000;
+  while (!(await portAccepts(httpsPort))) {
+    if (!child.running() || Date.now() > deadline) {
+      await child.stop();
+      throw new Error(`nginx did not start listening:\n${child.output()}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return { ...child, httpsPort, httpPort, origin: `https://localhost:${httpsPort}`, certificate };
+}
+
+/** The prefix's certificate and nginx.conf, on two free ports. */
+async function prepare(prefix: string, upstreamPort: number) {
   mkdirSync(join(prefix, 'acme-challenge'));
   const certificate = makeCertificate(prefix);
   const [httpsPort, httpPort] = [await freePort(), await freePort()];
@@ -70,15 +95,5 @@ export async function startNginx(upstreamPort: number): Promise<Nginx> {
       UPSTREAM: `http://127.0.0.1:${upstreamPort}`,
     }),
   );
-  const child = startChild('nginx', NGINX, ['-p', prefix, '-c', conf, '-e', 'stderr']);
-  void child.exited.then(() => rmSync(prefix, { recursive: true, force: true }));
-  const deadline = Date.now() + 10_000;
-  while (!(await portAccepts(httpsPort))) {
-    if (!child.running() || Date.now() > deadline) {
-      await child.stop();
-      throw new Error(`nginx did not start listening:\n${child.output()}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return { ...child, httpsPort, httpPort, origin: `https://localhost:${httpsPort}`, certificate };
+  return { certificate, conf, httpsPort, httpPort };
 }

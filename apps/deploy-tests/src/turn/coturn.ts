@@ -43,6 +43,8 @@ export interface CoturnOptions {
  */
 export async function startCoturn(options: CoturnOptions): Promise<Coturn> {
   const realm = options.realm ?? 'meet.test';
+  const production = readFileSync(repoPath('turnserver/turnserver.conf'), 'utf8').split('\n');
+  if (!production.includes(LOOPBACK_DENY)) throw new Error(`turnserver.conf lacks ${LOOPBACK_DENY}`);
   const dir = mkdtempSync(join(tmpdir(), 'mm-coturn-'));
   // Started as root (CI), the entrypoint hands the run directory to nobody:
   // nobody must be able to reach it.
@@ -52,8 +54,6 @@ export async function startCoturn(options: CoturnOptions): Promise<Coturn> {
   const relayBase = 40000 + Math.floor(Math.random() * 80) * 100;
 
   const overridden = /^(listening-port|tls-listening-port|min-port|max-port)=/;
-  const production = readFileSync(repoPath('turnserver/turnserver.conf'), 'utf8').split('\n');
-  if (!production.includes(LOOPBACK_DENY)) throw new Error(`turnserver.conf lacks ${LOOPBACK_DENY}`);
   const lines = production.filter(
     (line) => !overridden.test(line) && !(options.allowLoopbackPeers && line === LOOPBACK_DENY),
   );
