@@ -31,6 +31,8 @@ export default [
             { sourceTag: 'type:protocol', onlyDependOnLibsWithTags: [], allowedExternalImports: ['zod'] },
             // Deployment tests drive built artefacts as processes; they may read the wire contract only.
             { sourceTag: 'scope:deploy', onlyDependOnLibsWithTags: ['scope:shared'] },
+            // Benchmarks drive built artefacts as processes, like the deployment tests.
+            { sourceTag: 'scope:bench', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:protocol', 'type:util'] },
           ],
         },

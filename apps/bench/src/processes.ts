@@ -1,0 +1,203 @@
+/**
+ * Child processes of a bench run: every one is registered here and ended
+ * when the run ends, fails or is interrupted (SIGINT, SIGTERM), so no server
+ * or load generator outlives it.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { GeneratorReply, GeneratorRequest } from './relay/generator-protocol';
+
+const children = new Set<ChildProcess>();
+
+export interface Managed {
+  name: string;
+  child: ChildProcess;
+  pid: number;
+  /** The last 64 KB of its output, for error messages. */
+  output(): string;
+  exited: Promise<number | null>;
+  stop(): Promise<void>;
+}
+
+export function spawnManaged(
+  name: string,
+  command: string,
+  args: string[],
+  options: { env?: Record<string, string | undefined>; ipc?: boolean } = {},
+): Managed {
+  const child = spawn(command, args, {
+    env: { ...process.env, ...options.env },
+    stdio: options.ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
+  });
+  children.add(child);
+  let output = '';
+  const keep = (chunk: Buffer) => {
+    output += chunk.toString();
+    if (output.length > 128 * 1024) output = output.slice(-64 * 1024);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => {
+      children.delete(child);
+      resolve(code);
+    }),
+  );
+  if (child.pid === undefined) throw new Error(`${name}: could not start ${command}`);
+  return {
+    name,
+    child,
+    pid: child.pid,
+    output: () => output,
+    exited,
+    stop: () => stopChild(child, exited),
+  };
+}
+
+/** SIGTERM, then SIGKILL after 5 s: a server closing 10,000 connections may take a moment, not forever. */
+async function stopChild(child: ChildProcess, exited: Promise<unknown>): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM');
+  const timeout = new AbortController();
+  const killed = delay(5000, undefined, { signal: timeout.signal }).then(
+    () => child.kill('SIGKILL'),
+    () => undefined,
+  );
+  await exited;
+  timeout.abort();
+  await killed;
+}
+
+/** Ends every child still running; used at the end of a run and on interruption. */
+export async function stopAll(): Promise<void> {
+  await Promise.all([...children].map((child) => stopChild(child, new Promise((resolve) => child.once('exit', resolve)))));
+}
+
+let exiting = false;
+/** On Ctrl-C or SIGTERM: kill the children, then exit with the conventional code. */
+export function installCleanup(extra: () => Promise<void> = async () => undefined): void {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      if (exiting) return;
+      exiting = true;
+      process.stderr.write(`\nbench: ${signal}, stopping every child process\n`);
+      void Promise.allSettled([extra(), stopAll()]).then(() => process.exit(130));
+    });
+  }
+  // Last resort when the orchestrator exits some other way: no survivors.
+  process.on('exit', () => {
+    for (const child of children) child.kill('SIGKILL');
+  });
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+/** Waits until `url` answers HTTP (with 200 when `requireOk`), or fails with the process output. */
+export async function waitForHttp(url: string, managed: Managed, requireOk = false, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let exited = false;
+  void managed.exited.then(() => (exited = true));
+  while (Date.now() < deadline && !exited) {
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(1000) });
+      await response.arrayBuffer();
+      if (!requireOk || response.status === 200) return;
+      await delay(100);
+    } catch {
+      await delay(100);
+    }
+  }
+  throw new Error(`${managed.name} did not answer at ${url}${exited ? ' (it exited)' : ''}:\n${managed.output().slice(-4000)}`);
+}
+
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** CPU time (user + system, ms) and resident memory (bytes) of a process, from /proc. */
+export function processUsage(pid: number): { cpuMs: number; rssBytes: number } {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name, which may contain spaces, in parentheses.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  const rssPages = Number(fields[21]);
+  return { cpuMs: (ticks * 1000) / CLOCK_TICKS_PER_SECOND, rssBytes: rssPages * 4096 };
+}
+
+/** CPU use of a set of processes over a stretch of time, in percent of one core. */
+export class CpuMeter {
+  private readonly start: Map<number, number>;
+  private readonly startedAt = performance.now();
+
+  constructor(private readonly pids: number[]) {
+    this.start = new Map(pids.map((pid) => [pid, processUsage(pid).cpuMs]));
+  }
+
+  stop(): { cpuPercent: number; rssBytes: number } {
+    const wallMs = performance.now() - this.startedAt;
+    let cpuMs = 0;
+    let rssBytes = 0;
+    for (const pid of this.pids) {
+      const usage = processUsage(pid);
+      cpuMs += usage.cpuMs - (this.start.get(pid) ?? usage.cpuMs);
+      rssBytes += usage.rssBytes;
+    }
+    return { cpuPercent: (cpuMs / wallMs) * 100, rssBytes };
+  }
+}
+
+/** The load generator process and a typed request channel to it. */
+export class Generator {
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+
+  constructor(readonly managed: Managed) {
+    managed.child.on('message', (reply: GeneratorReply) => {
+      const waiting = this.pending.get(reply.id);
+      if (!waiting) return;
+      this.pending.delete(reply.id);
+      if (reply.ok) waiting.resolve(reply.result);
+      else waiting.reject(new Error(`load generator: ${reply.error}`));
+    });
+    void managed.exited.then((code) => {
+      for (const waiting of this.pending.values()) {
+        waiting.reject(new Error(`load generator exited (${code}):\n${managed.output().slice(-4000)}`));
+      }
+      this.pending.clear();
+    });
+  }
+
+  request<T>(message: GeneratorRequest, timeoutMs: number): Promise<T> {
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      const timeout = new AbortController();
+      void delay(timeoutMs, undefined, { signal: timeout.signal }).then(
+        () => {
+          this.pending.delete(id);
+          reject(new Error(`load generator: no answer to ${message.type} within ${timeoutMs} ms`));
+        },
+        () => undefined,
+      );
+      this.pending.set(id, {
+        resolve: (value) => {
+          timeout.abort();
+          resolve(value as T);
+        },
+        reject: (error) => {
+          timeout.abort();
+          reject(error);
+        },
+      });
+      this.managed.child.send({ ...message, id });
+    });
+  }
+}
