@@ -56,6 +56,8 @@ export const envSchema = z.object({
     .default(LIMITS.defaultMaxParticipants),
   ALLOWED_ORIGINS: csv.pipe(z.array(origin)),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  /** When set, GET /metrics needs `Authorization: Bearer <token>` (the proxy exposes every path). */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   /** Trust X-Forwarded-* from a reverse proxy (https-portal): true, false, or a hop count. */
   TRUST_PROXY: z
     .enum(['true', 'false', '1', '2', '3'])
@@ -98,6 +100,7 @@ export interface AppConfig {
   readonly upstreamBudgetBps: number;
   readonly allowedOrigins: readonly string[];
   readonly logLevel: Env['LOG_LEVEL'];
+  readonly metricsToken: string | undefined;
   readonly trustProxy: boolean | number;
   readonly rateLimits: { readonly roomCreatePerMinute: number; readonly joinPerMinute: number };
   readonly nodeId: string;
@@ -157,6 +160,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, hostname = 'nod
     upstreamBudgetBps: e.UPSTREAM_BUDGET_KBPS * 1000,
     allowedOrigins: [new URL(publicUrl).origin, ...e.ALLOWED_ORIGINS],
     logLevel: e.LOG_LEVEL,
+    metricsToken: e.METRICS_TOKEN,
     trustProxy: e.TRUST_PROXY,
     rateLimits: { roomCreatePerMinute: e.ROOM_CREATE_PER_MINUTE, joinPerMinute: e.JOIN_PER_MINUTE },
     nodeId: e.NODE_ID ?? hostname.replace(/[^A-Za-z0-9_.-]/g, '-').slice(0, 64),

@@ -1,5 +1,7 @@
-import { Controller, Get, Header, Res } from '@nestjs/common';
+import { timingSafeEqual } from 'node:crypto';
+import { Controller, Get, Header, Headers, Inject, Res } from '@nestjs/common';
 import type { Response } from 'express';
+import { APP_CONFIG, type AppConfig } from '../config/config';
 import { DatabaseService } from '../database/database.service';
 import { MembershipStore } from '../membership/membership.store';
 import { MetricsService } from '../metrics/metrics.service';
@@ -19,6 +21,7 @@ export class HealthController {
     private readonly database: DatabaseService,
     private readonly store: MembershipStore,
     private readonly metrics: MetricsService,
+    @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'metricsToken'>,
     @Optional() private readonly redis?: RedisConnections,
   ) {}
 
@@ -38,9 +41,20 @@ export class HealthController {
 
   @Get('metrics')
   @Header('Cache-Control', 'no-store')
-  async prometheus(@Res() response: Response): Promise<void> {
+  async prometheus(@Headers('authorization') authorization: string | undefined, @Res() response: Response): Promise<void> {
+    if (this.config.metricsToken && !bearerMatches(authorization, this.config.metricsToken)) {
+      response.setHeader('WWW-Authenticate', 'Bearer');
+      response.status(401).json({ code: 'FORBIDDEN', message: 'metrics need the METRICS_TOKEN as a bearer token' });
+      return;
+    }
     const { contentType, body } = await this.metrics.render();
     response.setHeader('Content-Type', contentType);
     response.send(body);
   }
+}
+
+function bearerMatches(header: string | undefined, token: string): boolean {
+  const presented = Buffer.from(/^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1] ?? '');
+  const expected = Buffer.from(token);
+  return presented.length === expected.length && timingSafeEqual(presented, expected);
 }

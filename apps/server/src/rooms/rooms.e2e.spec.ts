@@ -102,6 +102,24 @@ describe('rooms REST API', () => {
   });
 });
 
+describe('/metrics with METRICS_TOKEN', () => {
+  it('answers 401 without the token and the metrics with it', async () => {
+    const token = 'metrics-token-0123456789';
+    const server = await startTestServer({ METRICS_TOKEN: token });
+    try {
+      const refused = await fetch(`${server.url}/metrics`);
+      expect(refused.status).toBe(401);
+      const wrong = await fetch(`${server.url}/metrics`, { headers: { authorization: 'Bearer nope-nope-nope-nope-nope' } });
+      expect(wrong.status).toBe(401);
+      const allowed = await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${token}` } });
+      expect(allowed.status).toBe(200);
+      expect(await allowed.text()).toContain('meet_joins_total');
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe('per-address limits on the REST API', () => {
   it('answers 429 with Retry-After once an address creates too many rooms', async () => {
     const server = await startTestServer({ ROOM_CREATE_PER_MINUTE: '2' });
