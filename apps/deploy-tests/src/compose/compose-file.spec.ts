@@ -1,8 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { stopAllChildren } from '../support/child-process';
-import { repoPath, WEB_DIR } from '../support/paths';
-import { startServerProcess } from '../support/server-process';
-import { createRoom, joinAs } from '../support/signaling-client';
+import {
+  createRoom,
+  joinAs,
+  repoPath,
+  startServerProcess,
+  stopAllChildren,
+  WEB_DIR,
+} from '@mesh-meet/testing';
 import {
   appEnvironmentVariables,
   composeText,

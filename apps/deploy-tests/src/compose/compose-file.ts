@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import Ajv2019 from 'ajv/dist/2019';
 import { parse } from 'yaml';
-import { repoPath } from '../support/paths';
+import { repoPath } from '@mesh-meet/testing';
 import { interpolateDocument, parseDotenv } from './interpolate';
 
 export interface ComposeService {

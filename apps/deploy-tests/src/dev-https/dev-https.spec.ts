@@ -2,11 +2,21 @@ import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describeIf, haveBinaries, OPENSSL } from '../support/binaries';
-import { type Child, startChild, stopAllChildren } from '../support/child-process';
-import { repoPath } from '../support/paths';
-import { freePort } from '../support/ports';
-import { createRoom, httpCall, joinAs, nextEvent, type TestSocket } from '../support/signaling-client';
+import {
+  type Child,
+  createRoom,
+  describeIf,
+  freePort,
+  haveBinaries,
+  httpCall,
+  joinAs,
+  nextEvent,
+  OPENSSL,
+  repoPath,
+  startChild,
+  stopAllChildren,
+  type TestSocket,
+} from '@mesh-meet/testing';
 
 const available = haveBinaries('the development HTTPS suite', [OPENSSL]);
 

@@ -1,9 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { stopAllChildren } from '../support/child-process';
-import { repoPath, SERVER_MAIN, WEB_DIR } from '../support/paths';
-import { freePort } from '../support/ports';
-import { startServerProcess } from '../support/server-process';
+import {
+  freePort,
+  repoPath,
+  SERVER_MAIN,
+  startServerProcess,
+  stopAllChildren,
+  WEB_DIR,
+} from '@mesh-meet/testing';
 
 afterAll(stopAllChildren);
 

@@ -1,18 +1,22 @@
 import type { ChatMessage, JoinAck, PeerInfo, SignalData } from '@mesh-meet/protocol';
-import { describeIf, haveBinaries, NGINX, OPENSSL } from '../support/binaries';
-import { stopAllChildren } from '../support/child-process';
-import { freePort } from '../support/ports';
-import { type ServerProcess, startServerProcess } from '../support/server-process';
 import {
   type ClientOptions,
   connectClient,
   createRoom,
+  describeIf,
+  freePort,
+  haveBinaries,
   httpCall,
   joinAs,
   nextEvent,
+  NGINX,
+  OPENSSL,
   request,
+  type ServerProcess,
+  startServerProcess,
+  stopAllChildren,
   type TestSocket,
-} from '../support/signaling-client';
+} from '@mesh-meet/testing';
 import { type Nginx, startNginx } from './nginx';
 
 const available = haveBinaries('the https-portal proxy suite', [NGINX, OPENSSL]);

@@ -2,10 +2,13 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { NGINX } from '../support/binaries';
-import { type Child, startChild } from '../support/child-process';
-import { repoPath } from '../support/paths';
-import { freePort } from '../support/ports';
+import {
+  type Child,
+  freePort,
+  NGINX,
+  repoPath,
+  startChild,
+} from '@mesh-meet/testing';
 import { type Certificate, makeCertificate } from '../support/tls';
 
 export interface Nginx extends Child {

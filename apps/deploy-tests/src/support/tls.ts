@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { OPENSSL } from './binaries';
+import { OPENSSL } from '@mesh-meet/testing';
 
 export interface Certificate {
   certFile: string;

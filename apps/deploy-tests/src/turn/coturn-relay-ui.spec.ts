@@ -2,11 +2,17 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { CHROMIUM, describeIf, haveBinaries, TURNSERVER } from '../support/binaries';
-import { launchChromium } from '../support/chromium';
-import { stopAllChildren } from '../support/child-process';
-import { WEB_DIR } from '../support/paths';
-import { type ServerProcess, startServerProcess } from '../support/server-process';
+import {
+  CHROMIUM,
+  describeIf,
+  haveBinaries,
+  launchChromium,
+  type ServerProcess,
+  startServerProcess,
+  stopAllChildren,
+  TURNSERVER,
+  WEB_DIR,
+} from '@mesh-meet/testing';
 import { type Coturn, startCoturn } from './coturn';
 
 /** The hooks this test drives the meeting UI by. */

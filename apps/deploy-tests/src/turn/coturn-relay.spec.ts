@@ -1,11 +1,21 @@
 import { randomBytes } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import type { IceServer, SignalData } from '@mesh-meet/protocol';
-import { CHROMIUM, describeIf, haveBinaries, TURNSERVER } from '../support/binaries';
-import { launchChromium } from '../support/chromium';
-import { stopAllChildren } from '../support/child-process';
-import { type ServerProcess, startServerProcess } from '../support/server-process';
-import { createRoom, joinAs, nextEvent, request, type TestSocket } from '../support/signaling-client';
+import {
+  CHROMIUM,
+  createRoom,
+  describeIf,
+  haveBinaries,
+  joinAs,
+  launchChromium,
+  nextEvent,
+  request,
+  type ServerProcess,
+  startServerProcess,
+  stopAllChildren,
+  type TestSocket,
+  TURNSERVER,
+} from '@mesh-meet/testing';
 import { type Coturn, startCoturn, turnCredential } from './coturn';
 import {
   acceptAnswer,

@@ -3,8 +3,13 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'node:tls';
-import { describeIf, haveBinaries, OPENSSL, TURNSERVER } from '../support/binaries';
-import { stopAllChildren } from '../support/child-process';
+import {
+  describeIf,
+  haveBinaries,
+  OPENSSL,
+  stopAllChildren,
+  TURNSERVER,
+} from '@mesh-meet/testing';
 import { makeCertificate } from '../support/tls';
 import { type Coturn, startCoturn } from './coturn';
 

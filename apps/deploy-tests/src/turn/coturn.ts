@@ -2,10 +2,13 @@ import { createHmac } from 'node:crypto';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TURNSERVER } from '../support/binaries';
-import { type Child, startChild } from '../support/child-process';
-import { repoPath } from '../support/paths';
-import { freePort } from '../support/ports';
+import {
+  type Child,
+  freePort,
+  repoPath,
+  startChild,
+  TURNSERVER,
+} from '@mesh-meet/testing';
 import { waitForStun } from './stun';
 
 export const LOOPBACK_DENY = 'denied-peer-ip=127.0.0.0-127.255.255.255';

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { repoPath } from '../support/paths';
+import { repoPath } from '@mesh-meet/testing';
 import { coturnRangeHolds, parseAddress, parseRange } from './coturn-addresses';
 
 const lines = readFileSync(repoPath('turnserver/turnserver.conf'), 'utf8')

@@ -1,10 +1,17 @@
 import { createConnection } from 'mysql2/promise';
 import type { JoinAck } from '@mesh-meet/protocol';
-import { describeWith, externalService } from '../testing/external-services';
-import { freePort } from '../testing/server-process';
-import { TcpProxy } from '../testing/tcp-proxy';
+import {
+  connectClient,
+  createRoom,
+  describeWith,
+  externalService,
+  freePort,
+  joinAs,
+  nextEvent,
+  request,
+  TcpProxy,
+} from '@mesh-meet/testing';
 import { type TestServer, startTestServer } from '../testing/test-server';
-import { connectClient, createRoom, joinAs, nextEvent, request } from '../testing/test-client';
 import { createDataSource } from './data-source';
 
 const mysqlUrl = externalService('MYSQL_TEST_URL', 'MariaDB/MySQL');

@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { describeWith, externalService } from '../testing/external-services';
+import { describeWith, externalService } from '@mesh-meet/testing';
 import { membershipStoreContract } from './membership-store.contract';
 import type { Member } from './membership.store';
 import { RedisMembershipStore } from './redis-membership.store';

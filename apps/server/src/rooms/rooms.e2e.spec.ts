@@ -1,6 +1,6 @@
 import type { CreateRoomResponse, RestError, RoomInfo } from '@mesh-meet/protocol';
 import { type TestServer, startTestServer } from '../testing/test-server';
-import { createRoom } from '../testing/test-client';
+import { createRoom } from '@mesh-meet/testing';
 
 describe('rooms REST API', () => {
   let server: TestServer;

@@ -2,9 +2,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { JoinAck, PeerJoined, PeerLeft, SignalEvent } from '@mesh-meet/protocol';
-import { describeWith, externalService } from '../testing/external-services';
-import { type ServerProcess, startServerProcess } from '../testing/server-process';
-import { connectClient, createRoom, joinAs, nextEvent, recordEvents, request } from '../testing/test-client';
+import {
+  connectClient,
+  createRoom,
+  describeWith,
+  externalService,
+  joinAs,
+  nextEvent,
+  recordEvents,
+  request,
+  type ServerProcess,
+  startServerProcess,
+} from '@mesh-meet/testing';
 
 const redisUrl = externalService('REDIS_TEST_URL', 'two-process Redis');
 

@@ -9,7 +9,7 @@ import {
   nextEvent,
   recordEvents,
   request,
-} from '../testing/test-client';
+} from '@mesh-meet/testing';
 
 const OFFER = { description: { type: 'offer', sdp: 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n' } };
 const CANDIDATE = { candidate: { candidate: 'candidate:1 1 udp 2122260223 127.0.0.1 5000 typ host', sdpMid: '0', sdpMLineIndex: 0 } };

@@ -1,32 +1,18 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { CHROMIUM, haveBinaries, launchChromium, repoPath } from '@mesh-meet/testing';
 
-export const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-export const ARTIFACTS = resolve(__dirname, '../../../../test-output/web-e2e');
-
-const FLAGS = [
-  '--no-sandbox',
-  '--use-fake-device-for-media-stream',
-  '--use-fake-ui-for-media-stream',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  // Remote audio plays without a click, as after a real user's Join click.
-  '--autoplay-policy=no-user-gesture-required',
-];
+export const ARTIFACTS = repoPath('test-output/web-e2e');
 
 /** Whether Chromium is here; under CI its absence is an error, elsewhere a loud skip. */
 export function chromiumAvailable(): boolean {
-  if (existsSync(CHROMIUM)) return true;
-  if (process.env['CI']) throw new Error(`${CHROMIUM} is missing: CI must install Debian's chromium (see .ci/run)`);
-  process.stderr.write(`\n*** SKIPPED: browser end-to-end tests need Chromium at ${CHROMIUM} (apt-get install chromium). ***\n\n`);
-  return false;
+  return haveBinaries('browser end-to-end tests', [CHROMIUM]);
 }
 
 export async function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
+  // Remote audio plays without a click, as after a real user's Join click.
+  return launchChromium(['--autoplay-policy=no-user-gesture-required']);
 }
 
 /**

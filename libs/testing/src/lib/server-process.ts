@@ -19,20 +19,21 @@ export async function startServerProcess(env: Record<string, string> = {}): Prom
   if (!existsSync(SERVER_MAIN)) throw new Error(`${SERVER_MAIN} is missing: run \`npx nx build server\` first`);
   const port = env['PORT'] ? Number(env['PORT']) : await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const dataDir = mkdtempSync(join(tmpdir(), 'mm-deploy-data-'));
+  // A temporary SQLite directory of its own, unless the test keeps one across restarts.
+  const dataDir = env['DATA_DIR'] ? undefined : mkdtempSync(join(tmpdir(), 'mm-server-data-'));
   const child = startChild('server', process.execPath, [SERVER_MAIN], {
     env: {
       PATH: process.env['PATH'] ?? '',
       HOST: '127.0.0.1',
       PORT: String(port),
       PUBLIC_URL: url,
-      DATA_DIR: dataDir,
+      ...(dataDir ? { DATA_DIR: dataDir } : {}),
       LOG_LEVEL: 'info',
-      NODE_ID: `deploy-test-${port}`,
+      NODE_ID: `test-server-${port}`,
       ...env,
     },
   });
-  void child.exited.then(() => rmSync(dataDir, { recursive: true, force: true }));
+  if (dataDir) void child.exited.then(() => rmSync(dataDir, { recursive: true, force: true }));
   await child.waitFor(
     (output) => output.includes('"msg":"listening"') && output.includes('"msg":"database ready"'),
     'listening and database ready',

@@ -68,6 +68,15 @@ export function nextEvent<T>(socket: TestSocket, event: string, timeoutMs = 5000
   });
 }
 
+/** Collects every `event` the socket receives, for asserting what did NOT arrive. */
+export function recordEvents<T>(socket: TestSocket, event: string): T[] {
+  const received: T[] = [];
+  (socket as unknown as { on(event: string, listener: (payload: T) => void): void }).on(event, (payload) =>
+    received.push(payload),
+  );
+  return received;
+}
+
 export interface HttpResponse {
   status: number;
   headers: IncomingHttpHeaders;
@@ -120,11 +129,11 @@ export async function joinAs(
   baseUrl: string,
   roomId: string,
   name: string,
-  options: ClientOptions & { hostKey?: string } = {},
+  options: ClientOptions & { hostKey?: string; userId?: string } = {},
 ): Promise<{ socket: TestSocket; joined: JoinSuccess }> {
-  const { hostKey, ...client } = options;
+  const { hostKey, userId, ...client } = options;
   const socket = await connectClient(baseUrl, client);
-  const ack = await request<JoinAck>(socket, 'join', { roomId, name, ...(hostKey ? { hostKey } : {}) });
+  const ack = await request<JoinAck>(socket, 'join', { roomId, name, ...(hostKey ? { hostKey } : {}), ...(userId ? { userId } : {}) });
   if (!ack.ok) {
     socket.disconnect();
     throw new Error(`join refused: ${ack.error.code} ${ack.error.message}`);

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 
-export const CHROMIUM = '/usr/bin/chromium';
+export const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 export const TURNSERVER = '/usr/bin/turnserver';
 export const NGINX = '/usr/sbin/nginx';
 export const OPENSSL = '/usr/bin/openssl';

@@ -11,6 +11,8 @@ export interface Child {
   readonly exited: Promise<number | NodeJS.Signals | null>;
   /** SIGTERM to its whole process group, SIGKILL after `graceMs`; resolves once it has ended. */
   stop(graceMs?: number): Promise<number | NodeJS.Signals | null>;
+  /** Sends `signal` to its process group (SIGKILL: a crash) and resolves once it has ended. */
+  kill(signal: NodeJS.Signals): Promise<number | NodeJS.Signals | null>;
   running(): boolean;
 }
 
@@ -94,6 +96,10 @@ export function startChild(
         });
         check();
       });
+    },
+    async kill(signal) {
+      signalGroup(signal);
+      return exited;
     },
     async stop(graceMs = 5000) {
       signalGroup('SIGTERM');
