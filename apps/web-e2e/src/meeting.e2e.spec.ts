@@ -26,6 +26,14 @@ describeInBrowser('a meeting in real Chromium with fake camera and microphone', 
     return page;
   }
 
+  /** A meeting created on the home page, with its host already in the call. */
+  async function hostedMeeting(name?: string): Promise<{ host: Page; guestUrl: string }> {
+    const host = await participant();
+    const { hostUrl, guestUrl } = await createMeeting(host, server.url, name);
+    await joinMeeting(host, hostUrl, 'Host');
+    return { host, guestUrl };
+  }
+
   beforeAll(async () => {
     server = await startAppServer();
     browser = await launchBrowser();
@@ -65,9 +73,7 @@ describeInBrowser('a meeting in real Chromium with fake camera and microphone', 
   });
 
   it('shows a camera turned off and on to the others, and frames resume', async () => {
-    const host = await participant();
-    const { hostUrl, guestUrl } = await createMeeting(host, server.url);
-    await joinMeeting(host, hostUrl, 'Host');
+    const { host, guestUrl } = await hostedMeeting();
     const guest = await participant();
     await joinMeeting(guest, guestUrl, 'Guest');
     await waitForTiles(host, 1);
@@ -82,9 +88,7 @@ describeInBrowser('a meeting in real Chromium with fake camera and microphone', 
   });
 
   it('sends video to everyone when a guest who joined with the camera off turns it on', async () => {
-    const host = await participant();
-    const { hostUrl, guestUrl } = await createMeeting(host, server.url);
-    await joinMeeting(host, hostUrl, 'Host');
+    const { host, guestUrl } = await hostedMeeting();
     const late = await participant();
     await late.goto(guestUrl);
     await late.getByTestId('lobby-toggle-camera').click();
@@ -100,9 +104,7 @@ describeInBrowser('a meeting in real Chromium with fake camera and microphone', 
   });
 
   it('lets someone without a camera join with audio and says why there is no video', async () => {
-    const host = await participant();
-    const { hostUrl, guestUrl } = await createMeeting(host, server.url);
-    await joinMeeting(host, hostUrl, 'Host');
+    const { host, guestUrl } = await hostedMeeting();
     const noCamera = await participant({ camera: false });
     await noCamera.goto(guestUrl);
     await expect(noCamera.getByTestId('media-problem').textContent()).resolves.toContain('No camera');
@@ -115,9 +117,7 @@ describeInBrowser('a meeting in real Chromium with fake camera and microphone', 
   });
 
   it('shows a shared screen to everyone and puts the camera back when sharing stops', async () => {
-    const host = await participant();
-    const { hostUrl, guestUrl } = await createMeeting(host, server.url);
-    await joinMeeting(host, hostUrl, 'Host');
+    const { host, guestUrl } = await hostedMeeting();
     const presenter = await participant();
     await joinMeeting(presenter, guestUrl, 'Presenter');
     await waitForTiles(host, 1);
@@ -148,9 +148,7 @@ describeInBrowser('a meeting in real Chromium with fake camera and microphone', 
   });
 
   it('delivers chat to everyone and shows markup as text', async () => {
-    const host = await participant();
-    const { hostUrl, guestUrl } = await createMeeting(host, server.url);
-    await joinMeeting(host, hostUrl, 'Host');
+    const { host, guestUrl } = await hostedMeeting();
     const guest = await participant();
     await joinMeeting(guest, guestUrl, 'Guest');
     await waitForTiles(host, 1);
@@ -174,9 +172,7 @@ describeInBrowser('a meeting in real Chromium with fake camera and microphone', 
   });
 
   it('removes a leaving guest\'s tile from the others within 2 seconds', async () => {
-    const host = await participant();
-    const { hostUrl, guestUrl } = await createMeeting(host, server.url);
-    await joinMeeting(host, hostUrl, 'Host');
+    const { host, guestUrl } = await hostedMeeting();
     const stays = await participant();
     const leaves = await participant();
     await joinMeeting(stays, guestUrl, 'Stays');
@@ -224,9 +220,7 @@ describeInBrowser('a meeting in real Chromium with fake camera and microphone', 
   });
 
   it('lets the host remove a guest, lock the room against a new guest, and end the meeting', async () => {
-    const host = await participant();
-    const { hostUrl, guestUrl } = await createMeeting(host, server.url);
-    await joinMeeting(host, hostUrl, 'Host');
+    const { host, guestUrl } = await hostedMeeting();
     const removed = await participant();
     const stays = await participant();
     await joinMeeting(removed, guestUrl, 'To Remove');
@@ -259,9 +253,7 @@ describeInBrowser('a meeting in real Chromium with fake camera and microphone', 
   });
 
   it('keeps the call when the signaling connection drops and returns (a phone changing networks)', async () => {
-    const host = await participant();
-    const { hostUrl, guestUrl } = await createMeeting(host, server.url);
-    await joinMeeting(host, hostUrl, 'Host');
+    const { host, guestUrl } = await hostedMeeting();
     const { context: phoneContext, page: phone } = await newParticipant(browser);
     contexts.push(phoneContext);
     await joinMeeting(phone, guestUrl, 'Phone');
@@ -293,9 +285,7 @@ describeInBrowser('a meeting in real Chromium with fake camera and microphone', 
 
   it('fits a phone (390×844): controls reachable, no horizontal scrolling', async () => {
     const phone = { width: 390, height: 844 };
-    const host = await participant();
-    const { hostUrl, guestUrl } = await createMeeting(host, server.url, 'Phone check');
-    await joinMeeting(host, hostUrl, 'Host');
+    const { guestUrl } = await hostedMeeting('Phone check');
     const second = await participant();
     await joinMeeting(second, guestUrl, 'Laptop');
     const mobile = await participant({ viewport: phone, language: 'ja-JP' });
