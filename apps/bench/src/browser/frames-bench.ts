@@ -16,14 +16,42 @@ const CALL_TIMEOUT_MS = 30_000;
 
 interface Probe {
   joinClickAt: number;
+  /** When the signaling WebSocket opened. */
+  socketOpenAt: number;
+  /** When each peer connection first reached `connected`. */
+  connectedAt: number[];
   firstFrames: Record<string, number>;
 }
 
-/** Installed in every app page before its scripts run. */
+/**
+ * Installed in every app page before its scripts run. Besides the two
+ * times measured, it notes when the signaling socket opened and when each
+ * peer connection connected (by wrapping the constructors, as the browser
+ * tests do), to show where the time goes.
+ */
 function installProbe(): void {
-  const probe: Probe = { joinClickAt: 0, firstFrames: {} };
+  const probe: Probe = { joinClickAt: 0, socketOpenAt: 0, connectedAt: [], firstFrames: {} };
   (window as unknown as { __bench: Probe }).__bench = probe;
   const clock = () => performance.timeOrigin + performance.now();
+  const NativeConnection = window.RTCPeerConnection;
+  window.RTCPeerConnection = class extends NativeConnection {
+    constructor(configuration?: RTCConfiguration) {
+      super(configuration);
+      let connected = false;
+      this.addEventListener('connectionstatechange', () => {
+        if (connected || this.connectionState !== 'connected') return;
+        connected = true;
+        probe.connectedAt.push(clock());
+      });
+    }
+  } as typeof RTCPeerConnection;
+  const NativeWebSocket = window.WebSocket;
+  window.WebSocket = class extends NativeWebSocket {
+    constructor(url: string | URL, protocols?: string | string[]) {
+      super(url, protocols);
+      this.addEventListener('open', () => (probe.socketOpenAt ||= clock()));
+    }
+  } as typeof WebSocket;
   document.addEventListener(
     'click',
     (event) => {
@@ -79,8 +107,33 @@ async function join(participant: Participant, url: string): Promise<void> {
   await page.getByTestId('join').click();
 }
 
+interface Seen {
+  joinClickAt: number;
+  socketOpenAt: number;
+  connectedAt: number[];
+  frames: number[];
+}
+
+/** Where the time of one join went, in ms after the click. */
+export interface Phases {
+  /** The signaling WebSocket is open. */
+  socket: number;
+  /** Every peer connection of the joiner is connected (ICE and DTLS done). */
+  connected: number;
+  /** The last first frame. */
+  frame: number;
+}
+
+function phasesOf(seen: Seen, frameAt: number): Phases {
+  return {
+    socket: seen.socketOpenAt - seen.joinClickAt,
+    connected: Math.max(...seen.connectedAt) - seen.joinClickAt,
+    frame: frameAt - seen.joinClickAt,
+  };
+}
+
 /** Waits until `participant` has decoded a frame from each of `from`; returns the first-frame times. */
-async function firstFramesFrom(participant: Participant, from: string[]): Promise<{ joinClickAt: number; frames: number[] }> {
+async function firstFramesFrom(participant: Participant, from: string[]): Promise<Seen> {
   await participant.page.waitForFunction(
     (names) => {
       const probe = (window as unknown as { __bench: Probe }).__bench;
@@ -91,7 +144,12 @@ async function firstFramesFrom(participant: Participant, from: string[]): Promis
   );
   return participant.page.evaluate((names) => {
     const probe = (window as unknown as { __bench: Probe }).__bench;
-    return { joinClickAt: probe.joinClickAt, frames: names.map((name) => probe.firstFrames[name]) };
+    return {
+      joinClickAt: probe.joinClickAt,
+      socketOpenAt: probe.socketOpenAt,
+      connectedAt: probe.connectedAt,
+      frames: names.map((name) => probe.firstFrames[name]),
+    };
   }, from);
 }
 
@@ -115,7 +173,7 @@ async function closeAll(participants: Participant[]): Promise<void> {
 }
 
 /** Two people: from the second one's click on Join until both have a frame of the other. */
-async function twoPersonCall(browser: Browser, baseUrl: string): Promise<number> {
+async function twoPersonCall(browser: Browser, baseUrl: string, phases: Phases[]): Promise<number> {
   const room = await createRoom(baseUrl);
   const people = [await newParticipant(browser, 'Ann'), await newParticipant(browser, 'Ben')];
   try {
@@ -123,14 +181,16 @@ async function twoPersonCall(browser: Browser, baseUrl: string): Promise<number>
     await people[0].page.getByTestId('local-video').waitFor({ state: 'attached', timeout: CALL_TIMEOUT_MS });
     await join(people[1], room.guestUrl);
     const [ann, ben] = await Promise.all([firstFramesFrom(people[0], ['Ben']), firstFramesFrom(people[1], ['Ann'])]);
-    return Math.max(...ann.frames, ...ben.frames) - ben.joinClickAt;
+    const last = Math.max(...ann.frames, ...ben.frames);
+    phases.push(phasesOf(ben, last));
+    return last - ben.joinClickAt;
   } finally {
     await closeAll(people);
   }
 }
 
 /** A fourth person joins a call of three: from their click until they have a frame from all three. */
-async function fourthJoiner(browser: Browser, baseUrl: string): Promise<number> {
+async function fourthJoiner(browser: Browser, baseUrl: string, phases: Phases[]): Promise<number> {
   const room = await createRoom(baseUrl);
   const names = ['Ann', 'Ben', 'Cai', 'Dee'];
   const people: Participant[] = [];
@@ -147,7 +207,9 @@ async function fourthJoiner(browser: Browser, baseUrl: string): Promise<number> 
     people.push(fourth);
     await join(fourth, room.guestUrl);
     const dee = await firstFramesFrom(fourth, names.slice(0, 3));
-    return Math.max(...dee.frames) - dee.joinClickAt;
+    const last = Math.max(...dee.frames);
+    phases.push(phasesOf(dee, last));
+    return last - dee.joinClickAt;
   } finally {
     await closeAll(people);
   }
@@ -159,13 +221,13 @@ async function fourthJoiner(browser: Browser, baseUrl: string): Promise<number> 
  * candidates handed over directly. From createOffer until both remote
  * videos have shown a frame.
  */
-async function lowerBound(browser: Browser, baseUrl: string): Promise<number> {
+async function lowerBound(browser: Browser, baseUrl: string, phases: Phases[] = []): Promise<number> {
   const context = await browser.newContext({ permissions: ['camera', 'microphone'] });
   try {
     const page = await context.newPage();
     // Any page of the server: a secure context (localhost) where getUserMedia works.
     await page.goto(`${baseUrl}/health`);
-    return await page.evaluate(async (camera) => {
+    const measured = await page.evaluate(async (camera) => {
       const media = () => navigator.mediaDevices.getUserMedia({ video: camera, audio: true });
       const streams = await Promise.all([media(), media()]);
       const connections = [new RTCPeerConnection(), new RTCPeerConnection()];
@@ -181,12 +243,16 @@ async function lowerBound(browser: Browser, baseUrl: string): Promise<number> {
         (video) => new Promise<number>((resolve) => video.requestVideoFrameCallback(() => resolve(performance.now()))),
       );
       const described = [false, false];
+      const connectedAt = [0, 0];
       const queued: RTCIceCandidate[][] = [[], []];
       connections.forEach((pc, index) => {
         const other = 1 - index;
         for (const track of streams[index].getTracks()) pc.addTrack(track, streams[index]);
         pc.ontrack = (event) => {
           if (videos[index].srcObject !== event.streams[0]) videos[index].srcObject = event.streams[0];
+        };
+        pc.onconnectionstatechange = () => {
+          if (pc.connectionState === 'connected') connectedAt[index] ||= performance.now();
         };
         pc.onicecandidate = (event) => {
           if (!event.candidate) return;
@@ -213,63 +279,155 @@ async function lowerBound(browser: Browser, baseUrl: string): Promise<number> {
       const elapsed = Math.max(...frames) - started;
       for (const pc of connections) pc.close();
       for (const stream of streams) for (const track of stream.getTracks()) track.stop();
-      return elapsed;
+      return { elapsed, connected: Math.max(...connectedAt) - started };
     }, APP_CAMERA);
+    phases.push({ socket: 0, connected: measured.connected, frame: measured.elapsed });
+    return measured.elapsed;
   } finally {
     await context.close();
   }
 }
 
+/**
+ * A second reference, not the issue's lower bound: the same two connections
+ * in two pages (two renderer processes, like two people), with offer, answer
+ * and candidates passed between the pages by the bench (no server). It
+ * separates what a second browser process costs on this machine from what
+ * the app and its signaling add.
+ */
+async function twoPageBound(browser: Browser, baseUrl: string, phases: Phases[]): Promise<number> {
+  const contexts = await Promise.all([0, 1].map(() => browser.newContext({ permissions: ['camera', 'microphone'] })));
+  try {
+    const pages = await Promise.all(contexts.map((context) => context.newPage()));
+    for (const [index, page] of pages.entries()) {
+      const other = pages[1 - index];
+      await page.goto(`${baseUrl}/health`);
+      await page.exposeFunction('__benchSend', (message: string) =>
+        other.evaluate((text) => (window as unknown as { __benchReceive(text: string): void }).__benchReceive(text), message),
+      );
+    }
+    const ready = pages.map((page, index) =>
+      page.evaluate(
+        async ({ camera, offerer }) => {
+          const clock = () => performance.timeOrigin + performance.now();
+          const bridge = window as unknown as { __benchSend(text: string): Promise<void>; __benchReceive(text: string): void };
+          const stream = await navigator.mediaDevices.getUserMedia({ video: camera, audio: true });
+          const pc = new RTCPeerConnection();
+          for (const track of stream.getTracks()) pc.addTrack(track, stream);
+          const video = document.createElement('video');
+          video.muted = true;
+          video.autoplay = true;
+          document.body.append(video);
+          const marks = window as unknown as { __benchFirst?: number; __benchConnected?: number };
+          video.requestVideoFrameCallback(() => (marks.__benchFirst = clock()));
+          pc.onconnectionstatechange = () => {
+            if (pc.connectionState === 'connected') marks.__benchConnected ||= clock();
+          };
+          pc.ontrack = (event) => {
+            if (video.srcObject !== event.streams[0]) video.srcObject = event.streams[0];
+          };
+          const queued: RTCIceCandidateInit[] = [];
+          pc.onicecandidate = (event) => {
+            if (event.candidate) void bridge.__benchSend(JSON.stringify({ candidate: event.candidate.toJSON() }));
+          };
+          bridge.__benchReceive = (text) => {
+            const message = JSON.parse(text) as { description?: RTCSessionDescriptionInit; candidate?: RTCIceCandidateInit };
+            void (async () => {
+              if (message.description) {
+                await pc.setRemoteDescription(message.description);
+                for (const candidate of queued.splice(0)) await pc.addIceCandidate(candidate);
+                if (message.description.type === 'offer') {
+                  await pc.setLocalDescription(await pc.createAnswer());
+                  await bridge.__benchSend(JSON.stringify({ description: pc.localDescription?.toJSON() }));
+                }
+              } else if (message.candidate) {
+                if (pc.remoteDescription) await pc.addIceCandidate(message.candidate);
+                else queued.push(message.candidate);
+              }
+            })();
+          };
+          (window as unknown as { __benchStart?: () => Promise<number> }).__benchStart = async () => {
+            const started = clock();
+            await pc.setLocalDescription(await pc.createOffer());
+            await bridge.__benchSend(JSON.stringify({ description: pc.localDescription?.toJSON() }));
+            return started;
+          };
+          return offerer;
+        },
+        { camera: APP_CAMERA, offerer: index === 0 },
+      ),
+    );
+    await Promise.all(ready);
+    const started = await pages[0].evaluate(() => (window as unknown as { __benchStart(): Promise<number> }).__benchStart());
+    const frames = await Promise.all(
+      pages.map(async (page) => {
+        await page.waitForFunction(() => (window as unknown as { __benchFirst?: number }).__benchFirst !== undefined, undefined, {
+          timeout: CALL_TIMEOUT_MS,
+          polling: 50,
+        });
+        return page.evaluate(() => {
+          const marks = window as unknown as { __benchFirst: number; __benchConnected: number };
+          return { __benchFirst: marks.__benchFirst, __benchConnected: marks.__benchConnected };
+        });
+      }),
+    ).then((marks) => marks.map((mark) => ({ frame: mark.__benchFirst, connected: mark.__benchConnected })));
+    const last = Math.max(...frames.map((mark) => mark.frame));
+    phases.push({ socket: 0, connected: Math.max(...frames.map((mark) => mark.connected)) - started, frame: last - started });
+    return last - started;
+  } finally {
+    await Promise.allSettled(contexts.map((context) => context.close()));
+  }
+}
+
+export type FramesKey = 'lowerBound' | 'twoPages' | 'twoPerson' | 'fourthJoiner';
+
 export interface FramesResult {
   runs: number;
-  lowerBoundMs: number[];
-  twoPersonMs: number[];
-  fourthJoinerMs: number[];
-  medians: { lowerBound: number; twoPerson: number; fourthJoiner: number };
-  ratios: { twoPerson: number; fourthJoiner: number };
+  ms: Record<FramesKey, number[]>;
+  /** Per run, where the time went. */
+  phases: Record<FramesKey, Phases[]>;
+  medians: Record<FramesKey, number>;
+  /** Median over the lower bound's median. */
+  ratios: Record<FramesKey, number>;
   failures: string[];
 }
 
-/** The three measurements in turn, `runs` times, so drifts in machine load hit all three alike. */
+const KEYS: FramesKey[] = ['lowerBound', 'twoPages', 'twoPerson', 'fourthJoiner'];
+
+/** The measurements in turn, `runs` times, so drifts in machine load hit all of them alike. */
 export async function runFramesBench(browser: Browser, baseUrl: string, runs: number, log: (line: string) => void): Promise<FramesResult> {
+  const perKey = <T>(make: () => T) => Object.fromEntries(KEYS.map((key) => [key, make()])) as Record<FramesKey, T>;
   const result: FramesResult = {
     runs,
-    lowerBoundMs: [],
-    twoPersonMs: [],
-    fourthJoinerMs: [],
-    medians: { lowerBound: Number.NaN, twoPerson: Number.NaN, fourthJoiner: Number.NaN },
-    ratios: { twoPerson: Number.NaN, fourthJoiner: Number.NaN },
+    ms: perKey(() => []),
+    phases: perKey(() => []),
+    medians: perKey(() => Number.NaN),
+    ratios: perKey(() => Number.NaN),
     failures: [],
+  };
+  const measure: Record<FramesKey, () => Promise<number>> = {
+    lowerBound: () => lowerBound(browser, baseUrl, result.phases.lowerBound),
+    twoPages: () => twoPageBound(browser, baseUrl, result.phases.twoPages),
+    twoPerson: () => twoPersonCall(browser, baseUrl, result.phases.twoPerson),
+    fourthJoiner: () => fourthJoiner(browser, baseUrl, result.phases.fourthJoiner),
   };
   // One unmeasured call first: the browser's first WebRTC session pays for loading codecs.
   await lowerBound(browser, baseUrl).catch(() => undefined);
   for (let run = 1; run <= runs; run += 1) {
-    const measurements: Array<[keyof FramesResult & ('lowerBoundMs' | 'twoPersonMs' | 'fourthJoinerMs'), () => Promise<number>]> = [
-      ['lowerBoundMs', () => lowerBound(browser, baseUrl)],
-      ['twoPersonMs', () => twoPersonCall(browser, baseUrl)],
-      ['fourthJoinerMs', () => fourthJoiner(browser, baseUrl)],
-    ];
     const line: string[] = [];
-    for (const [key, measure] of measurements) {
+    for (const key of KEYS) {
       try {
-        const ms = await measure();
-        result[key].push(ms);
-        line.push(`${key.replace('Ms', '')} ${ms.toFixed(0)} ms`);
+        const ms = await measure[key]();
+        result.ms[key].push(ms);
+        line.push(`${key} ${ms.toFixed(0)} ms`);
       } catch (error) {
         result.failures.push(`run ${run} ${key}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
-        line.push(`${key.replace('Ms', '')} FAILED`);
+        line.push(`${key} FAILED`);
       }
     }
     log(`frames: run ${run}/${runs}: ${line.join(', ')}`);
   }
-  result.medians = {
-    lowerBound: median(result.lowerBoundMs),
-    twoPerson: median(result.twoPersonMs),
-    fourthJoiner: median(result.fourthJoinerMs),
-  };
-  result.ratios = {
-    twoPerson: ratio(result.medians.twoPerson, result.medians.lowerBound),
-    fourthJoiner: ratio(result.medians.fourthJoiner, result.medians.lowerBound),
-  };
+  for (const key of KEYS) result.medians[key] = median(result.ms[key]);
+  for (const key of KEYS) result.ratios[key] = ratio(result.medians[key], result.medians.lowerBound);
   return result;
 }
