@@ -1,10 +1,7 @@
 import {
-  ConnectedSocket,
-  MessageBody,
   type OnGatewayConnection,
   type OnGatewayDisconnect,
   type OnGatewayInit,
-  SubscribeMessage,
   WebSocketGateway,
 } from '@nestjs/websockets';
 import { type BeforeApplicationShutdown, Inject } from '@nestjs/common';
@@ -32,9 +29,12 @@ import { clientAddress } from '../rate-limit/client-address';
 import { SOCKET_MESSAGE_BURST, SOCKET_MESSAGES_PER_SECOND, TokenBucket } from '../rate-limit/token-bucket';
 import { MeetingService } from './meeting.service';
 import { SignalingError, failure } from './signaling-error';
+import { payloadAndAck } from './socket-payload';
 import type { SignalingNamespace, SignalingSocket } from './socket-session';
 
 const OK: OkAck = { ok: true };
+
+type ClientEvent = (typeof CLIENT_EVENTS)[keyof typeof CLIENT_EVENTS];
 
 /**
  * The Socket.IO namespace `/signaling`. Each handler parses its payload with
@@ -42,6 +42,15 @@ const OK: OkAck = { ok: true };
  * answers through the ack: `{ok:true,…}` or `{ok:false, error:{code, message}}`.
  * Nothing a client sends can throw past this class, so the connection and
  * the server go on after any rejection.
+ *
+ * The handlers are bound on each socket in handleConnection rather than with
+ * @SubscribeMessage: Nest's adapter builds an RxJS pipeline per handler per
+ * connection and runs every message through observables, pipes and
+ * interceptors, none of which this gateway uses. Measured with `npm run
+ * bench` (docs/performance.md), that pipeline was most of the memory a
+ * connected client costs and about a third of the CPU per relayed signal.
+ * The semantics are Nest's: the same argument mapping (payloadAndAck), an
+ * ack only when the client asked for one.
  */
 @WebSocketGateway({ namespace: 'signaling' })
 export class SignalingGateway
@@ -65,6 +74,27 @@ export class SignalingGateway
       this.config.trustProxy,
     );
     socket.data.bucket = new TokenBucket(SOCKET_MESSAGE_BURST, SOCKET_MESSAGES_PER_SECOND);
+    const handlers: Record<ClientEvent, (payload: unknown) => Promise<unknown>> = {
+      [CLIENT_EVENTS.join]: (payload) => this.join(socket, payload),
+      [CLIENT_EVENTS.signal]: (payload) => this.signal(socket, payload),
+      [CLIENT_EVENTS.mediaState]: (payload) => this.mediaState(socket, payload),
+      [CLIENT_EVENTS.chat]: (payload) => this.chat(socket, payload),
+      [CLIENT_EVENTS.leave]: (payload) => this.leave(socket, payload),
+      [CLIENT_EVENTS.hostLock]: (payload) => this.hostLock(socket, payload),
+      [CLIENT_EVENTS.hostRemove]: (payload) => this.hostRemove(socket, payload),
+      [CLIENT_EVENTS.hostEnd]: (payload) => this.hostEnd(socket, payload),
+    };
+    const listen = socket as unknown as { on(event: string, listener: (...args: unknown[]) => void): void };
+    for (const [event, handler] of Object.entries(handlers)) {
+      listen.on(event, (...args: unknown[]) => {
+        const { payload, ack } = payloadAndAck(args);
+        // `handle` answers every failure itself; this catch is for a bug, not a client.
+        handler(payload).then(
+          (answer) => ack?.(answer),
+          (error: unknown) => this.logger.error('handler threw', { event, error: describeError(error) }),
+        );
+      });
+    }
     this.metrics.connectedSockets.inc();
   }
 
@@ -79,39 +109,34 @@ export class SignalingGateway
     await this.meeting.leaveAll('disconnected');
   }
 
-  @SubscribeMessage(CLIENT_EVENTS.join)
-  join(@ConnectedSocket() socket: SignalingSocket, @MessageBody() payload: unknown): Promise<JoinAck> {
+  join(socket: SignalingSocket, payload: unknown): Promise<JoinAck> {
     return this.handle(socket, CLIENT_EVENTS.join, joinRequestSchema, payload, (request) =>
       this.meeting.join(socket, request),
     );
   }
 
-  @SubscribeMessage(CLIENT_EVENTS.signal)
-  signal(@ConnectedSocket() socket: SignalingSocket, @MessageBody() payload: unknown): Promise<OkAck> {
+  signal(socket: SignalingSocket, payload: unknown): Promise<OkAck> {
     return this.handle(socket, CLIENT_EVENTS.signal, signalRequestSchema, payload, async (request) => {
       await this.meeting.relaySignal(socket, request.to, request.data);
       return OK;
     });
   }
 
-  @SubscribeMessage(CLIENT_EVENTS.mediaState)
-  mediaState(@ConnectedSocket() socket: SignalingSocket, @MessageBody() payload: unknown): Promise<OkAck> {
+  mediaState(socket: SignalingSocket, payload: unknown): Promise<OkAck> {
     return this.handle(socket, CLIENT_EVENTS.mediaState, mediaStateRequestSchema, payload, async (media) => {
       await this.meeting.setMedia(socket, media);
       return OK;
     });
   }
 
-  @SubscribeMessage(CLIENT_EVENTS.chat)
-  chat(@ConnectedSocket() socket: SignalingSocket, @MessageBody() payload: unknown): Promise<OkAck> {
+  chat(socket: SignalingSocket, payload: unknown): Promise<OkAck> {
     return this.handle(socket, CLIENT_EVENTS.chat, chatRequestSchema, payload, async (request) => {
       await this.meeting.chat(socket, request.text);
       return OK;
     });
   }
 
-  @SubscribeMessage(CLIENT_EVENTS.leave)
-  leave(@ConnectedSocket() socket: SignalingSocket, @MessageBody() payload: unknown): Promise<OkAck> {
+  leave(socket: SignalingSocket, payload: unknown): Promise<OkAck> {
     return this.handle(socket, CLIENT_EVENTS.leave, emptyRequestSchema, payload, async () => {
       if (!socket.data.session) throw new SignalingError('NOT_IN_ROOM', 'not in a room');
       await this.meeting.leave(socket, 'left');
@@ -119,24 +144,21 @@ export class SignalingGateway
     });
   }
 
-  @SubscribeMessage(CLIENT_EVENTS.hostLock)
-  hostLock(@ConnectedSocket() socket: SignalingSocket, @MessageBody() payload: unknown): Promise<OkAck> {
+  hostLock(socket: SignalingSocket, payload: unknown): Promise<OkAck> {
     return this.handle(socket, CLIENT_EVENTS.hostLock, hostLockRequestSchema, payload, async (request) => {
       await this.meeting.lock(socket, request.locked);
       return OK;
     });
   }
 
-  @SubscribeMessage(CLIENT_EVENTS.hostRemove)
-  hostRemove(@ConnectedSocket() socket: SignalingSocket, @MessageBody() payload: unknown): Promise<OkAck> {
+  hostRemove(socket: SignalingSocket, payload: unknown): Promise<OkAck> {
     return this.handle(socket, CLIENT_EVENTS.hostRemove, hostRemoveRequestSchema, payload, async (request) => {
       await this.meeting.remove(socket, request.peerId);
       return OK;
     });
   }
 
-  @SubscribeMessage(CLIENT_EVENTS.hostEnd)
-  hostEnd(@ConnectedSocket() socket: SignalingSocket, @MessageBody() payload: unknown): Promise<OkAck> {
+  hostEnd(socket: SignalingSocket, payload: unknown): Promise<OkAck> {
     return this.handle(socket, CLIENT_EVENTS.hostEnd, emptyRequestSchema, payload, async () => {
       await this.meeting.end(socket);
       return OK;
