@@ -16,7 +16,7 @@ import { runFramesBench } from './browser/frames-bench';
 import { runWeightBench } from './browser/weight-bench';
 import { runIdleBench } from './idle-bench';
 import { installCleanup, stopAll } from './processes';
-import { runRelayBench } from './relay/relay-bench';
+import { type SystemKey, runRelayBench } from './relay/relay-bench';
 import { type BenchResults, renderResults, spliceInto } from './report';
 import { ROOT, removeTempDirs, startOurs } from './servers';
 
@@ -26,6 +26,10 @@ const WATCHDOG_MS = 20 * 60_000;
 
 interface Options {
   quick: boolean;
+  /** --rates=1000,2000: the relay ladder instead of the default one. */
+  rates?: number[];
+  /** --systems=ours,plain: only these relay systems. */
+  systems?: SystemKey[];
   sections: Set<Section>;
   out: string;
   command: string;
@@ -39,10 +43,20 @@ function parseArgs(argv: string[]): Options {
   );
   const out =
     argv.find((arg) => arg.startsWith('--out='))?.slice('--out='.length) ??
-    (quick || only ? 'test-output/bench/performance.md' : 'docs/performance.md');
+    (quick || only || argv.some((arg) => /^--(rates|systems)=/.test(arg)) ? 'test-output/bench/performance.md' : 'docs/performance.md');
+  const rates = argv
+    .find((arg) => arg.startsWith('--rates='))
+    ?.slice('--rates='.length)
+    .split(',')
+    .map(Number)
+    .filter((rate) => rate > 0);
+  const systems = argv
+    .find((arg) => arg.startsWith('--systems='))
+    ?.slice('--systems='.length)
+    .split(',') as SystemKey[] | undefined;
   const passed = argv.filter((arg) => arg !== '--no-build');
   const command = `npm run bench${passed.length ? ` -- ${passed.join(' ')}` : ''}`;
-  return { quick, sections, out: resolve(ROOT, out), command };
+  return { quick, rates, systems, sections, out: resolve(ROOT, out), command };
 }
 
 const started = performance.now();
@@ -97,7 +111,8 @@ async function main(): Promise<void> {
     if (options.sections.has('relay')) {
       results.relay = await timed('relay', () =>
         runRelayBench({
-          ladder: options.quick ? [500, 2000] : [500, 1000, 2000, 3000, 4000, 6000, 8000, 12000, 16000, 24000],
+          ladder: options.rates ?? (options.quick ? [500, 2000] : [500, 1000, 2000, 3000, 4000, 6000, 8000, 12000, 16000, 24000]),
+          only: options.systems,
           stepMs: options.quick ? 1500 : 4000,
           bisect: !options.quick,
           redisUrl: process.env['BENCH_REDIS_URL'] ?? 'redis://127.0.0.1:6379',

@@ -30,6 +30,11 @@ export function removeTempDirs(): void {
   for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
+/** BENCH_SERVER_NODE_ARGS='--cpu-prof --cpu-prof-dir=test-output/bench/profiles' profiles every server. */
+function serverNodeArgs(): string[] {
+  return (process.env['BENCH_SERVER_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
+}
+
 /**
  * Our server as operators run it (dist/apps/server/main.js), with the limits
  * per address raised: every bench client comes from 127.0.0.1, which would
@@ -38,12 +43,13 @@ export function removeTempDirs(): void {
  */
 export async function startOurs(
   name: string,
-  options: { redisUrl?: string; databaseUrl?: string; nodeId?: string; env?: Record<string, string> } = {},
+  options: { redisUrl?: string; databaseUrl?: string; nodeId?: string; env?: Record<string, string>; main?: string } = {},
 ): Promise<RunningServer> {
-  if (!existsSync(SERVER_MAIN)) throw new Error(`${SERVER_MAIN} is missing: build first (npx nx run-many -t build -p server web)`);
+  const main = options.main ?? SERVER_MAIN;
+  if (!existsSync(main)) throw new Error(`${main} is missing: build first (npx nx run-many -t build -p server web)`);
   const port = await freePort();
   const url = `http://localhost:${port}`;
-  const managed = spawnManaged(name, process.execPath, [SERVER_MAIN], {
+  const managed = spawnManaged(name, process.execPath, [...serverNodeArgs(), main], {
     env: {
       PORT: String(port),
       HOST: '127.0.0.1',
@@ -71,7 +77,7 @@ export async function startBaseline(name: string, script: 'plain-relay' | 'peerj
   const file = join(BENCH_DIST, `${script}.mjs`);
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const managed = spawnManaged(name, process.execPath, [file], { env: { PORT: String(port) } });
+  const managed = spawnManaged(name, process.execPath, [...serverNodeArgs(), file], { env: { PORT: String(port) } });
   await waitForHttp(url, managed);
   return { name, url, directUrl: url, managed };
 }

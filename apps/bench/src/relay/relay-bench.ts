@@ -15,10 +15,11 @@ export const P99_LIMIT_MS = 50;
 /** Per client, well inside the server's 50 messages per second (burst 200) token bucket. */
 export const PER_CLIENT_RATE = 40;
 
-export type SystemKey = 'ours' | 'plain' | 'peerjs' | 'ours-redis-1' | 'ours-redis-2';
+export type SystemKey = 'ours' | 'ours-ref' | 'plain' | 'peerjs' | 'ours-redis-1' | 'ours-redis-2';
 
 export const SYSTEM_LABELS: Record<SystemKey, string> = {
   ours: 'Mesh Meet (1 process)',
+  'ours-ref': 'Mesh Meet, reference build',
   plain: 'plain Socket.IO relay',
   peerjs: 'PeerJS server',
   'ours-redis-1': 'Mesh Meet on Redis, 1 process',
@@ -51,6 +52,8 @@ export interface RelayOptions {
   stepMs: number;
   bisect: boolean;
   redisUrl: string | undefined;
+  /** Only these systems (for profiling one of them); all when absent. */
+  only?: SystemKey[];
   /** MySQL for the processes on Redis. */
   databaseUrl: string;
   log: (line: string) => void;
@@ -123,6 +126,13 @@ export async function runRelayBench(options: RelayOptions): Promise<RelayResult>
   const systems: System[] = [];
   const ours = await startOurs('ours');
   systems.push({ key: 'ours', servers: [ours], protocol: 'socketio', createRooms: true, cpuPids: [ours.managed.pid] });
+  // BENCH_REFERENCE_SERVER=/other/checkout/dist/apps/server/main.js: an earlier build beside this one, to measure a change.
+  const reference = process.env['BENCH_REFERENCE_SERVER'];
+  if (reference) {
+    const before = await startOurs('ours-ref', { main: reference });
+    systems.push({ key: 'ours-ref', servers: [before], protocol: 'socketio', createRooms: true, cpuPids: [before.managed.pid] });
+    notes.push(`"${SYSTEM_LABELS['ours-ref']}" is ${reference}.`);
+  }
   const plain = await startBaseline('plain', 'plain-relay');
   systems.push({ key: 'plain', servers: [plain], protocol: 'socketio', createRooms: false, cpuPids: [plain.managed.pid] });
   const peerjs = await startBaseline('peerjs', 'peerjs-relay');
@@ -155,6 +165,13 @@ export async function runRelayBench(options: RelayOptions): Promise<RelayResult>
       cpuPids: [first.managed.pid, second.managed.pid],
       redisPid,
     });
+  }
+
+  if (options.only) {
+    for (const system of systems.filter((candidate) => !options.only?.includes(candidate.key))) {
+      for (const server of system.servers) await server.managed.stop();
+    }
+    systems.splice(0, systems.length, ...systems.filter((system) => options.only?.includes(system.key)));
   }
 
   const generator = new Generator(startGeneratorProcess('relay-generator'));
