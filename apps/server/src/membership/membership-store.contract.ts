@@ -51,15 +51,25 @@ export function membershipStoreContract(makeStore: () => MembershipStore | Promi
     expect(await store.list(roomId)).toEqual([]);
   });
 
-  it('answers whether two peers are both in a room', async () => {
+  it('routes a signal: whether the sender is in the room, and the connection of the one addressed', async () => {
     const roomId = freshRoom();
     const a = member(roomId, 'A');
     const b = member(roomId, 'B');
     await store.admit(a, 6);
     await store.admit(b, 6);
-    expect(await store.bothPresent(roomId, a.peerId, b.peerId)).toEqual([true, true]);
-    expect(await store.bothPresent(roomId, a.peerId, 'somebody-else')).toEqual([true, false]);
-    expect(await store.bothPresent(freshRoom(), a.peerId, b.peerId)).toEqual([false, false]);
+    expect(await store.signalRoute(roomId, a.peerId, b.peerId)).toEqual({ senderPresent: true, targetConnectionId: b.connectionId });
+    expect(await store.signalRoute(roomId, a.peerId, 'somebody-else')).toEqual({ senderPresent: true, targetConnectionId: null });
+    expect(await store.signalRoute(freshRoom(), a.peerId, b.peerId)).toEqual({ senderPresent: false, targetConnectionId: null });
+  });
+
+  it('routes a signal to the connection a member resumed on', async () => {
+    const roomId = freshRoom();
+    const a = member(roomId, 'A');
+    const b = member(roomId, 'B');
+    await store.admit(a, 6);
+    await store.admit(b, 6);
+    await store.rebind(roomId, b.peerId, 'new-connection', b.nodeId);
+    expect((await store.signalRoute(roomId, a.peerId, b.peerId)).targetConnectionId).toBe('new-connection');
   });
 
   it('updates media of a member and never re-adds a removed one', async () => {

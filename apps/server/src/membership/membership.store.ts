@@ -19,6 +19,12 @@ export interface Member {
   joinedAt: string;
 }
 
+export interface SignalRoute {
+  senderPresent: boolean;
+  /** The addressed member's current connection (socket id), or null when they are not in the room. */
+  targetConnectionId: string | null;
+}
+
 export type AdmitResult =
   /** `others`: who was already in the room; `stale`: members of dead processes removed on the way. */
   | { admitted: true; others: Member[]; stale: Member[] }
@@ -37,8 +43,13 @@ export abstract class MembershipStore {
   /** Removes everyone (the meeting ended) and returns who was there. */
   abstract clear(roomId: string): Promise<Member[]>;
   abstract get(roomId: string, peerId: string): Promise<Member | null>;
-  /** Whether both peers are members of the room: the check behind every relayed signal. */
-  abstract bothPresent(roomId: string, a: string, b: string): Promise<[boolean, boolean]>;
+  /**
+   * The check behind every relayed signal, in one call: whether the sender
+   * is still a member, and the connection of the addressed member (null when
+   * they are not in the room), so the relay can deliver locally when that
+   * connection is on this process.
+   */
+  abstract signalRoute(roomId: string, from: string, to: string): Promise<SignalRoute>;
   abstract list(roomId: string): Promise<Member[]>;
   abstract count(roomId: string): Promise<number>;
   abstract setMedia(roomId: string, peerId: string, media: MediaState): Promise<Member | null>;

@@ -1,5 +1,5 @@
 import type { MediaState } from '@mesh-meet/protocol';
-import { type AdmitResult, type Member, MembershipStore } from './membership.store';
+import { type AdmitResult, type Member, MembershipStore, type SignalRoute } from './membership.store';
 
 /**
  * Membership for a single server process (no REDIS_URL). Here the process is
@@ -38,9 +38,9 @@ export class MemoryMembershipStore extends MembershipStore {
     return member ? copy(member) : null;
   }
 
-  async bothPresent(roomId: string, a: string, b: string): Promise<[boolean, boolean]> {
+  async signalRoute(roomId: string, from: string, to: string): Promise<SignalRoute> {
     const room = this.rooms.get(roomId);
-    return [room?.has(a) ?? false, room?.has(b) ?? false];
+    return { senderPresent: room?.has(from) ?? false, targetConnectionId: room?.get(to)?.connectionId ?? null };
   }
 
   async list(roomId: string): Promise<Member[]> {

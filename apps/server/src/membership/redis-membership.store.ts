@@ -1,6 +1,6 @@
 import type { MediaState } from '@mesh-meet/protocol';
 import type { Redis } from 'ioredis';
-import { type AdmitResult, type Member, MembershipStore } from './membership.store';
+import { type AdmitResult, type Member, MembershipStore, type SignalRoute } from './membership.store';
 
 const PREFIX = 'mm:';
 /* The room id sits in braces (a hash tag) so one room's keys stay in one slot. */
@@ -79,13 +79,17 @@ return value
 `;
 
 /*
- * KEYS[1] room hash; ARGV: two peer ids. Both answers in one command: the
- * check runs for every relayed signal, and MULTI/HEXISTS/HEXISTS/EXEC was
- * four commands and four socket writes from ioredis each time (the relay
- * bench's profile showed it as a quarter of a process's CPU on Redis).
+ * KEYS[1] room hash; ARGV[1] sender, ARGV[2] addressed peer. Returns
+ * {sender present (0/1), the addressed member's connectionId or nil}. One
+ * command for every relayed signal: MULTI/HEXISTS/HEXISTS/EXEC was four
+ * commands and four socket writes from ioredis each time (the relay bench's
+ * profile showed it as over a quarter of a process's busy time on Redis).
  */
-const BOTH_PRESENT = `
-return {redis.call('HEXISTS', KEYS[1], ARGV[1]), redis.call('HEXISTS', KEYS[1], ARGV[2])}
+const SIGNAL_ROUTE = `
+local sender = redis.call('HEXISTS', KEYS[1], ARGV[1])
+local value = redis.call('HGET', KEYS[1], ARGV[2])
+if not value then return {sender} end
+return {sender, cjson.decode(value).connectionId}
 `;
 
 interface MembershipCommands {
@@ -95,7 +99,7 @@ interface MembershipCommands {
   mmSetMedia(key: string, peerId: string, media: string): Promise<string | null>;
   mmRebind(key: string, peerId: string, connectionId: string, nodeId: string): Promise<string | null>;
   mmRemoveIfConnection(key: string, peerId: string, connectionId: string): Promise<string | null>;
-  mmBothPresent(key: string, a: string, b: string): Promise<[number, number]>;
+  mmSignalRoute(key: string, from: string, to: string): Promise<[number, string?]>;
 }
 
 /** Membership shared by every server process through one Redis. */
@@ -110,7 +114,7 @@ export class RedisMembershipStore extends MembershipStore {
     redis.defineCommand('mmSetMedia', { numberOfKeys: 1, lua: SET_MEDIA });
     redis.defineCommand('mmRebind', { numberOfKeys: 1, lua: REBIND });
     redis.defineCommand('mmRemoveIfConnection', { numberOfKeys: 1, lua: REMOVE_IF_CONNECTION });
-    redis.defineCommand('mmBothPresent', { numberOfKeys: 1, lua: BOTH_PRESENT });
+    redis.defineCommand('mmSignalRoute', { numberOfKeys: 1, lua: SIGNAL_ROUTE });
     this.redis = redis as Redis & MembershipCommands;
   }
 
@@ -142,9 +146,9 @@ export class RedisMembershipStore extends MembershipStore {
     return value ? decode(value) : null;
   }
 
-  async bothPresent(roomId: string, a: string, b: string): Promise<[boolean, boolean]> {
-    const [first, second] = await this.redis.mmBothPresent(roomKey(roomId), a, b);
-    return [first === 1, second === 1];
+  async signalRoute(roomId: string, from: string, to: string): Promise<SignalRoute> {
+    const [sender, connectionId] = await this.redis.mmSignalRoute(roomKey(roomId), from, to);
+    return { senderPresent: sender === 1, targetConnectionId: connectionId ?? null };
   }
 
   async list(roomId: string): Promise<Member[]> {

@@ -246,16 +246,24 @@ export class MeetingService {
   async relaySignal(socket: SignalingSocket, to: string, data: SignalData): Promise<void> {
     const session = socket.data.session;
     if (!session) throw new SignalingError('NOT_IN_ROOM', 'join a room first');
-    const [selfPresent, targetPresent] = await this.store.bothPresent(session.roomId, session.peerId, to);
-    if (!selfPresent) {
+    const route = await this.store.signalRoute(session.roomId, session.peerId, to);
+    if (!route.senderPresent) {
       await this.forget(socket, session);
       throw new SignalingError('NOT_IN_ROOM', 'you are no longer in this room');
     }
-    if (!targetPresent || to === session.peerId) {
+    if (route.targetConnectionId === null || to === session.peerId) {
       throw new SignalingError('PEER_NOT_FOUND', 'no such peer in this room');
     }
     // `from` comes from the connection, never from the payload.
-    this.io.to(peerChannel(to)).emit('signal', { from: session.peerId, data });
+    const message = { from: session.peerId, data };
+    // When the addressed member's connection is on this process, hand the message to it
+    // directly. Through the adapter, with Redis, every signal was also published and came
+    // back to this process to be decoded and dropped: that publish and decode were the
+    // largest cost per signal left on Redis (docs/performance.md). A member on another
+    // process (or between connections during a resume) is reached through its peer channel.
+    const local = this.io.sockets.get(route.targetConnectionId);
+    if (local) local.emit('signal', message);
+    else this.io.to(peerChannel(to)).emit('signal', message);
     this.metrics.relayedSignals.inc({ kind: 'description' in data ? data.description.type : 'candidate' });
   }
 

@@ -122,6 +122,33 @@ describeWith(redisUrl)('two server processes on one Redis', () => {
     again.disconnect();
   });
 
+  it('relays to the connection a member resumed on elsewhere, not only to its old one here', async () => {
+    const room = await createRoom(first.url);
+    const sender = await joinAs(first.url, room.roomId, 'Sender');
+    const moves = await joinAs(first.url, room.roomId, 'Moves');
+    // The old connection is still open on the first process (a phone that changed networks:
+    // the server has not noticed yet) while the browser resumes on the second.
+    const resumed = await connectClient(second.url);
+    const ack = await request<JoinAck>(resumed, 'join', {
+      roomId: room.roomId,
+      name: 'Moves',
+      resume: { peerId: moves.joined.self.peerId, token: moves.joined.self.resumeToken },
+    });
+    expect(ack).toMatchObject({ ok: true, self: { resumed: true } });
+
+    const offer = { description: { type: 'offer', sdp: 'v=0\r\n' } };
+    const arrives = nextEvent<SignalEvent>(resumed, 'signal');
+    await request(sender.socket, 'signal', { to: moves.joined.self.peerId, data: offer });
+    expect(await arrives).toEqual({ from: sender.joined.self.peerId, data: offer });
+
+    // And back from the second process to the first, where the sender is local.
+    const answer = { description: { type: 'answer', sdp: 'v=0\r\n' } };
+    const back = nextEvent<SignalEvent>(sender.socket, 'signal');
+    await request(resumed, 'signal', { to: sender.joined.self.peerId, data: answer });
+    expect(await back).toEqual({ from: moves.joined.self.peerId, data: answer });
+    for (const socket of [sender.socket, moves.socket, resumed]) socket.disconnect();
+  });
+
   it('reports Redis in /health', async () => {
     const response = await fetch(`${second.url}/health`);
     expect(await response.json()).toEqual({ status: 'ok', database: 'up', redis: 'up' });
