@@ -11,7 +11,7 @@ import type { SetupResult } from './relay/generator-protocol';
 import { type RunningServer, startBaseline, startGeneratorProcess, startOurs } from './servers';
 
 export interface IdleRow {
-  system: 'ours' | 'plain';
+  system: 'ours' | 'ours-ref' | 'plain';
   clients: number;
   failures: number;
   rssBeforeMb: number;
@@ -57,7 +57,7 @@ async function holdClients(
           servers: [server.directUrl],
           rooms,
           perRoom: 4,
-          createRooms: system === 'ours',
+          createRooms: system !== 'plain',
           concurrency: 100,
         },
       },
@@ -71,7 +71,7 @@ async function holdClients(
       rssBeforeMb: before / 2 ** 20,
       rssAfterMb: after / 2 ** 20,
       perClientKb: (after - before) / 1024 / Math.max(1, setup.clients),
-      roomsPerSecond: system === 'ours' ? rooms / (setup.roomsMs / 1000) : Number.NaN,
+      roomsPerSecond: system !== 'plain' ? rooms / (setup.roomsMs / 1000) : Number.NaN,
       connectsPerSecond: setup.clients / (setup.connectMs / 1000),
       joinsPerSecond: setup.clients / (setup.joinMs / 1000),
     };
@@ -93,6 +93,16 @@ export async function runIdleBench(clients: number, log: (line: string) => void)
     rows.push(await holdClients('ours', ours, clients, log));
   } finally {
     await ours.managed.stop();
+  }
+  // BENCH_REFERENCE_SERVER: an earlier build of ours beside this one (see relay-bench.ts).
+  const reference = process.env['BENCH_REFERENCE_SERVER'];
+  if (reference) {
+    const before = await startOurs('idle-ours-ref', { main: reference });
+    try {
+      rows.push(await holdClients('ours-ref', before, clients, log));
+    } finally {
+      await before.managed.stop();
+    }
   }
   const plain = await startBaseline('idle-plain', 'plain-relay');
   try {

@@ -134,7 +134,7 @@ async function main(): Promise<void> {
           results.environment.chromium = browser.version();
           if (options.sections.has('frames')) {
             const activeBrowser = browser;
-            results.frames = await timed('frames', () => runFramesBench(activeBrowser, server.url, options.quick ? 2 : 5, log));
+            results.frames = await timed('frames', () => runFramesBench(activeBrowser, server.url, options.quick ? 2 : 7, log));
           }
           if (options.sections.has('weight')) {
             const activeBrowser = browser;

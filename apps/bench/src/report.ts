@@ -170,7 +170,7 @@ function idleSection(idle: IdleResult): string[] {
   lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const row of idle.rows) {
     lines.push(
-      `| ${row.system === 'ours' ? 'Mesh Meet' : 'plain Socket.IO relay'} | ${count(row.clients)} | ${row.failures} | ${fixed(row.rssBeforeMb, 0)} MB | ` +
+      `| ${row.system === 'ours' ? 'Mesh Meet' : row.system === 'ours-ref' ? 'Mesh Meet, reference build' : 'plain Socket.IO relay'} | ${count(row.clients)} | ${row.failures} | ${fixed(row.rssBeforeMb, 0)} MB | ` +
         `${fixed(row.rssAfterMb, 0)} MB | ${fixed(row.perClientKb)} KB | ${fixed(row.roomsPerSecond, 0)} | ${fixed(row.connectsPerSecond, 0)} | ${fixed(row.joinsPerSecond, 0)} |`,
     );
   }
