@@ -15,7 +15,7 @@ export const P99_LIMIT_MS = 50;
 /** Per client, well inside the server's 50 messages per second (burst 200) token bucket. */
 export const PER_CLIENT_RATE = 40;
 
-export type SystemKey = 'ours' | 'ours-ref' | 'plain' | 'peerjs' | 'ours-redis-1' | 'ours-redis-2';
+export type SystemKey = 'ours' | 'ours-ref' | 'plain' | 'peerjs' | 'ours-redis-1' | 'ours-ref-redis-1' | 'ours-redis-2';
 
 export const SYSTEM_LABELS: Record<SystemKey, string> = {
   ours: 'Mesh Meet (1 process)',
@@ -23,6 +23,7 @@ export const SYSTEM_LABELS: Record<SystemKey, string> = {
   plain: 'plain Socket.IO relay',
   peerjs: 'PeerJS server',
   'ours-redis-1': 'Mesh Meet on Redis, 1 process',
+  'ours-ref-redis-1': 'Mesh Meet, reference build, on Redis, 1 process',
   'ours-redis-2': 'Mesh Meet on Redis, 2 processes',
 };
 
@@ -157,6 +158,17 @@ export async function runRelayBench(options: RelayOptions): Promise<RelayResult>
       cpuPids: [one.managed.pid],
       redisPid,
     });
+    if (reference) {
+      const before = await startOurs('redis-1-ref', { redisUrl: options.redisUrl, databaseUrl, main: reference });
+      systems.push({
+        key: 'ours-ref-redis-1',
+        servers: [before],
+        protocol: 'socketio',
+        createRooms: true,
+        cpuPids: [before.managed.pid],
+        redisPid,
+      });
+    }
     systems.push({
       key: 'ours-redis-2',
       servers: [first, second],
