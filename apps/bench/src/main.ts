@@ -111,7 +111,7 @@ async function main(): Promise<void> {
     if (options.sections.has('relay')) {
       results.relay = await timed('relay', () =>
         runRelayBench({
-          ladder: options.rates ?? (options.quick ? [500, 2000] : [500, 1000, 2000, 3000, 4000, 6000, 8000, 12000, 16000, 24000]),
+          ladder: options.rates ?? (options.quick ? [500, 2000] : [500, 1000, 2000, 3000, 4000, 6000, 8000, 12000, 16000, 24000, 32000]),
           only: options.systems,
           stepMs: options.quick ? 1500 : 4000,
           bisect: !options.quick,

@@ -282,7 +282,13 @@ export async function runRelayBench(options: RelayOptions): Promise<RelayResult>
     highest[system.key] = highestSustained(steps.filter((step) => step.system === system.key));
   }
   for (const system of systems) {
-    if (!firstFail.has(system.key)) notes.push(`${SYSTEM_LABELS[system.key]} held every rate tried: its highest rate is at least the top of the ladder.`);
+    if (firstFail.has(system.key)) continue;
+    const top = steps.filter((step) => step.system === system.key).sort((a, b) => b.rate - a.rate)[0];
+    const bound =
+      top && top.generatorCpuPercent > 90
+        ? ` There the load generator used ${Math.round(top.generatorCpuPercent)}% of a core: the generator, not the server, is the limit.`
+        : '';
+    notes.push(`${SYSTEM_LABELS[system.key]} held every rate tried: its highest rate is at least the top of the ladder.${bound}`);
   }
   return { systems: systems.map((system) => system.key), clientsPerSystem: rooms * 4, stepSeconds: options.stepMs / 1000, steps, highest, setup, notes };
 }
