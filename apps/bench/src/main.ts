@@ -113,8 +113,9 @@ async function main(): Promise<void> {
         runRelayBench({
           ladder: options.rates ?? (options.quick ? [500, 2000] : [500, 1000, 2000, 3000, 4000, 6000, 8000, 12000, 16000, 24000, 32000]),
           only: options.systems,
-          stepMs: options.quick ? 1500 : 4000,
+          stepMs: options.quick ? 1500 : 3000,
           bisect: !options.quick,
+          budgetMs: options.quick ? 60_000 : 330_000,
           redisUrl: process.env['BENCH_REDIS_URL'] ?? 'redis://127.0.0.1:6379',
           databaseUrl: process.env['BENCH_DATABASE_URL'] ?? 'mysql://root@127.0.0.1:3306/mesh_meet_bench',
           log,
@@ -134,7 +135,7 @@ async function main(): Promise<void> {
           results.environment.chromium = browser.version();
           if (options.sections.has('frames')) {
             const activeBrowser = browser;
-            results.frames = await timed('frames', () => runFramesBench(activeBrowser, server.url, options.quick ? 2 : 7, log));
+            results.frames = await timed('frames', () => runFramesBench(activeBrowser, server.url, options.quick ? 2 : 5, log));
           }
           if (options.sections.has('weight')) {
             const activeBrowser = browser;

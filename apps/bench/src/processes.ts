@@ -133,6 +133,36 @@ export function processUsage(pid: number): { cpuMs: number; rssBytes: number } {
   return { cpuMs: (ticks * 1000) / CLOCK_TICKS_PER_SECOND, rssBytes: rssPages * 4096 };
 }
 
+/** CPU time the whole machine spent busy (all cores, ms), from /proc/stat. */
+export function machineBusyMs(): number {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  // user nice system idle iowait irq softirq steal: everything but idle and iowait is busy.
+  const busy = fields.reduce((sum, value, index) => (index === 3 || index === 4 ? sum : sum + value), 0);
+  return (busy * 1000) / CLOCK_TICKS_PER_SECOND;
+}
+
+/**
+ * What other work did on this machine over a stretch of time, in percent of
+ * one core: the machine's busy time less that of `ours` (the processes of
+ * the bench). Other developers' test runs share these cores.
+ */
+export class OtherLoadMeter {
+  private readonly machineStart = machineBusyMs();
+  private readonly ours: CpuMeter;
+  private readonly startedAt = performance.now();
+
+  constructor(pids: number[]) {
+    this.ours = new CpuMeter(pids);
+  }
+
+  stop(): number {
+    const wallMs = performance.now() - this.startedAt;
+    const machine = machineBusyMs() - this.machineStart;
+    const ours = (this.ours.stop().cpuPercent * wallMs) / 100;
+    return Math.max(0, ((machine - ours) / wallMs) * 100);
+  }
+}
+
 /** CPU use of a set of processes over a stretch of time, in percent of one core. */
 export class CpuMeter {
   private readonly start: Map<number, number>;

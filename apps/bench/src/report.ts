@@ -119,19 +119,22 @@ function relaySection(relay: RelayResult): string[] {
       `\`signal\` messages round-robin to its room mates, one description (${'≈'}5 KB of SDP) for every four ICE candidates ` +
       `(≈ 0.3 KB), at most 40 per second per client (the server allows 50 with a burst of 200). A step lasts ` +
       `${relay.stepSeconds} s; it holds when every message arrived exactly once at the addressed client and p99 ≤ ${P99_LIMIT_MS} ms. ` +
-      'A step that failed is run once more and the second result kept (marked ↻). CPU is percent of one core over the step; ' +
-      '"gen" is the load generator\'s.',
+      'A step that failed is run again (once, or twice when other work took over a quarter of a core) and the last result kept ' +
+      '(marked ↻). CPU is percent of one core over the step; "gen" is the load generator\'s; "others" is what work outside ' +
+      'the bench (other developers\' test runs) took on the machine meanwhile.',
     '',
   );
-  lines.push('| rate (msg/s) | system | p50 ms | p99 ms | max ms | sent | delivered | dup/misdelivered | server CPU | server RSS | Redis CPU | gen CPU | held |');
-  lines.push('|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
+  lines.push(
+    '| rate (msg/s) | system | p50 ms | p99 ms | max ms | sent | delivered | dup/misdelivered | server CPU | server RSS | Redis CPU | gen CPU | others | held |',
+  );
+  lines.push('|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
   const sorted = [...relay.steps].sort((a, b) => a.rate - b.rate || relay.systems.indexOf(a.system) - relay.systems.indexOf(b.system));
   for (const step of sorted) {
     lines.push(
       `| ${count(step.rate)} | ${SYSTEM_LABELS[step.system]} | ${fixed(step.latency.p50)} | ${fixed(step.latency.p99)} | ${fixed(step.latency.max)} | ` +
         `${count(step.sent)} | ${count(step.delivered)} | ${step.duplicates}/${step.misdelivered} | ${fixed(step.serverCpuPercent, 0)}% | ` +
         `${fixed(step.serverRssMb, 0)} MB | ${step.redisCpuPercent === undefined ? '' : `${fixed(step.redisCpuPercent, 0)}%`} | ` +
-        `${fixed(step.generatorCpuPercent, 0)}% | ${step.passed ? 'yes' : '**no**'}${step.retried ? ' ↻' : ''} |`,
+        `${fixed(step.generatorCpuPercent, 0)}% | ${fixed(step.otherCpuPercent, 0)}% | ${step.passed ? 'yes' : '**no**'}${step.retried ? ' ↻' : ''} |`,
     );
   }
   lines.push('', '**Highest rate held** (msg/s):', '');

@@ -6,7 +6,7 @@
  */
 import { Redis } from 'ioredis';
 import { createConnection } from 'mysql2/promise';
-import { CpuMeter, Generator } from '../processes';
+import { CpuMeter, Generator, OtherLoadMeter } from '../processes';
 import { type RunningServer, startBaseline, startGeneratorProcess, startOurs } from '../servers';
 import { highestSustained } from '../stats';
 import type { RunResult, SetupResult } from './generator-protocol';
@@ -32,6 +32,8 @@ export interface RelayStep extends RunResult {
   passed: boolean;
   /** This rate failed once and was run again; the second result is the one kept. */
   retried: boolean;
+  /** CPU that work other than the bench's took during the step (other developers' tests), percent of one core. */
+  otherCpuPercent: number;
   serverCpuPercent: number;
   serverRssMb: number;
   /** Redis' own CPU, for the systems that use it. */
@@ -52,6 +54,8 @@ export interface RelayOptions {
   ladder: number[];
   stepMs: number;
   bisect: boolean;
+  /** Stop stepping up (noted in the report) once the section has run this long. */
+  budgetMs: number;
   redisUrl: string | undefined;
   /** Only these systems (for profiling one of them); all when absent. */
   only?: SystemKey[];
@@ -119,6 +123,8 @@ export async function prepareMysql(url: string): Promise<boolean> {
 
 export async function runRelayBench(options: RelayOptions): Promise<RelayResult> {
   const { log } = options;
+  const started = performance.now();
+  const overBudget = () => performance.now() - started > options.budgetMs;
   const notes: string[] = [];
   const maxRate = Math.max(...options.ladder);
   const rooms = Math.ceil(maxRate / PER_CLIENT_RATE / 4);
@@ -211,7 +217,13 @@ export async function runRelayBench(options: RelayOptions): Promise<RelayResult>
     setup[system.key] = result;
   }
 
+  const ourPids = () => [
+    generator.managed.pid,
+    ...systems.flatMap((candidate) => candidate.servers.map((server) => server.managed.pid)),
+    ...(redisPid === undefined ? [] : [redisPid]),
+  ];
   const measure = async (system: System, rate: number, durationMs: number): Promise<Omit<RelayStep, 'retried'>> => {
+    const others = new OtherLoadMeter(ourPids());
     const meter = new CpuMeter(system.cpuPids);
     const redisMeter = system.redisPid ? new CpuMeter([system.redisPid]) : undefined;
     const result = await generator.request<RunResult>(
@@ -226,6 +238,7 @@ export async function runRelayBench(options: RelayOptions): Promise<RelayResult>
       serverCpuPercent: server.cpuPercent,
       serverRssMb: server.rssBytes / 2 ** 20,
       redisCpuPercent: redisMeter?.stop().cpuPercent,
+      otherCpuPercent: others.stop(),
     };
   };
 
@@ -235,14 +248,18 @@ export async function runRelayBench(options: RelayOptions): Promise<RelayResult>
   const steps: RelayStep[] = [];
   const stepOf = async (system: System, rate: number): Promise<RelayStep> => {
     let step: RelayStep = { ...(await measure(system, rate, options.stepMs)), retried: false };
-    if (!step.passed) {
-      // One retry: other developers' test runs share these two cores, and one unlucky second is not a limit.
+    // Other developers' test runs share these two cores, and one unlucky second is not a
+    // limit: a failed step runs once more, and a third time when other work took more than
+    // a quarter of a core while it failed.
+    for (let attempt = 2; !step.passed && attempt <= 3; attempt += 1) {
+      if (attempt === 3 && step.otherCpuPercent < 25) break;
       step = { ...(await measure(system, rate, options.stepMs)), retried: true };
     }
     steps.push(step);
     log(
       `relay: ${system.key.padEnd(12)} ${String(rate).padStart(6)}/s  p50 ${step.latency.p50.toFixed(1)} ms  p99 ${step.latency.p99.toFixed(1)} ms  ` +
-        `lost ${step.lost}  cpu ${step.serverCpuPercent.toFixed(0)}%  gen ${step.generatorCpuPercent.toFixed(0)}%${step.passed ? '' : '  FAILED'}${step.retried ? ' (retried)' : ''}`,
+        `lost ${step.lost}  cpu ${step.serverCpuPercent.toFixed(0)}%  gen ${step.generatorCpuPercent.toFixed(0)}%  others ${step.otherCpuPercent.toFixed(0)}%` +
+        `${step.passed ? '' : '  FAILED'}${step.retried ? ' (retried)' : ''}`,
     );
     return step;
   };
@@ -252,6 +269,10 @@ export async function runRelayBench(options: RelayOptions): Promise<RelayResult>
   const firstFail = new Map<SystemKey, number>();
   for (const [position, rate] of options.ladder.entries()) {
     if (going.size === 0) break;
+    if (overBudget()) {
+      notes.push(`The relay section reached its time budget (${options.budgetMs / 1000} s) at ${rate} msg/s; the systems still going were not tried higher.`);
+      break;
+    }
     // Rotate who goes first, so no system always runs right after the same other one.
     const order = systems.map((_, i) => systems[(i + position) % systems.length]).filter((system) => going.has(system.key));
     for (const system of order) {
@@ -265,6 +286,7 @@ export async function runRelayBench(options: RelayOptions): Promise<RelayResult>
   }
   if (options.bisect) {
     for (const system of systems) {
+      if (overBudget()) break;
       const fail = firstFail.get(system.key);
       const pass = lastPass.get(system.key) ?? 0;
       if (fail === undefined) continue;
