@@ -260,9 +260,10 @@ export function renderResults(results: BenchResults): string {
         .join(', ')}).`,
     '',
     `Machine: ${env.cores} cores (${env.cpuModel}), ${fixed(env.memoryGiB, 0)} GiB memory, Linux ${env.kernel}; Node ${env.node}` +
-      `${env.chromium ? `; Chromium ${env.chromium}` : ''}. Load average (1 min) ${fixed(env.loadAverage.start, 2)} at the start, ` +
-      `${fixed(env.loadAverage.max, 2)} at most, ${fixed(env.loadAverage.end, 2)} at the end: other work shares these cores, so ` +
-      'absolute numbers drift from run to run; the ratios, measured side by side within seconds, are what to compare.',
+      `${env.chromium ? `; Chromium ${env.chromium}` : ''}. Load average (1 min, the bench's own processes included) ` +
+      `${fixed(env.loadAverage.start, 2)} at the start, ${fixed(env.loadAverage.max, 2)} at most, ${fixed(env.loadAverage.end, 2)} ` +
+      'at the end. Other developers\' test runs share these two cores (the relay table shows how much CPU they took during each ' +
+      'step), so absolute numbers drift from run to run; the ratios, measured side by side within seconds, are what to compare.',
     '',
   );
   if (results.skipped.length) lines.push(`Skipped: ${results.skipped.join('; ')}.`, '');
