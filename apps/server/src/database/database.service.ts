@@ -20,6 +20,8 @@ export class DatabaseService implements OnApplicationShutdown {
   private retryTimer: NodeJS.Timeout | undefined;
   private stopped = false;
   private readonly readyListeners: Array<() => Promise<void>> = [];
+  /** SQLite operations, one after another (see run). */
+  private sqliteQueue: Promise<unknown> = Promise.resolve();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'database'>,
@@ -85,7 +87,15 @@ export class DatabaseService implements OnApplicationShutdown {
       void this.connect();
       throw new DatabaseUnavailableError(operation, 'not connected');
     }
-    return withTimeout(operation, this.config.database.timeoutMs, work(this.dataSource));
+    const task = () => withTimeout(operation, this.config.database.timeoutMs, work(this.dataSource));
+    if (this.kind !== 'sqlite') return task();
+    // The embedded database is one connection with one writer: two joins'
+    // transactions interleaving on it fail ("cannot start a transaction
+    // within a transaction"). Its operations take microseconds, so running
+    // them one after another costs nothing; MySQL has a pool and needs none of this.
+    const result = this.sqliteQueue.then(task, task);
+    this.sqliteQueue = result.catch(() => undefined);
+    return result;
   }
 
   /** A cheap round trip, for /health. */

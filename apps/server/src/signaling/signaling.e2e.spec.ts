@@ -9,6 +9,7 @@ import {
   nextEvent,
   recordEvents,
   request,
+  startServerProcess,
 } from '@mesh-meet/testing';
 
 const OFFER = { description: { type: 'offer', sdp: 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n' } };
@@ -429,6 +430,30 @@ describe('resuming after a dropped connection', () => {
       stays.socket.disconnect();
     } finally {
       await quick.close();
+    }
+  });
+});
+
+describe('many joins at the same moment on the embedded SQLite database', () => {
+  const redisUrl = process.env['REDIS_TEST_URL'];
+  const cases: Array<[string, Record<string, string>]> = [['in-memory membership', {}]];
+  // With Redis the joins' database writes interleave for real (each admit waits on the network).
+  if (redisUrl) cases.push(['Redis membership', { REDIS_URL: redisUrl }]);
+  it.each(cases)('records every one of them with %s (SQLite takes one writer at a time)', async (_label, env) => {
+    const server = await startServerProcess({ JOIN_PER_MINUTE: '1000', ROOM_CREATE_PER_MINUTE: '1000', ...env });
+    const sockets: TestSocket[] = [];
+    try {
+      const rooms = await Promise.all(Array.from({ length: 6 }, () => createRoom(server.url)));
+      sockets.push(...(await Promise.all(Array.from({ length: 24 }, () => connectClient(server.url)))));
+      const acks = await Promise.all(
+        sockets.map((socket, index) =>
+          request<JoinAck>(socket, 'join', { roomId: rooms[index % rooms.length].roomId, name: `P${index}` }),
+        ),
+      );
+      expect(acks.filter((ack) => !ack.ok)).toEqual([]);
+    } finally {
+      for (const socket of sockets) socket.disconnect();
+      await server.stop();
     }
   });
 });
