@@ -9,6 +9,7 @@ import { I18n } from '../core/i18n/i18n.service';
 import type { MessageKey } from '../core/i18n/messages';
 import { IconComponent } from '../shared/icon.component';
 import { LanguageSwitchComponent } from '../shared/language-switch.component';
+import { ReleaseMediaDirective } from '../shared/release-media.directive';
 
 const PROBLEM_TEXT: Record<MediaProblem, MessageKey> = {
   insecure: 'media.insecure',
@@ -24,7 +25,7 @@ const PROBLEM_TEXT: Record<MediaProblem, MessageKey> = {
 @Component({
   selector: 'app-lobby',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [LanguageSwitchComponent, IconComponent],
+  imports: [LanguageSwitchComponent, IconComponent, ReleaseMediaDirective],
   templateUrl: './lobby.component.html',
   styleUrl: './lobby.component.css',
 })

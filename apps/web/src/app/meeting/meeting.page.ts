@@ -20,19 +20,13 @@ import { LobbyComponent } from './lobby.component';
   providers: [CallStore, CallService, LocalMediaService, SignalingClient],
   imports: [LobbyComponent, RoomComponent, AfterCallComponent],
   template: `
-    @switch (store.phase()) {
-      @case ('in-call') {
-        <app-room />
-      }
-      @case ('lobby') {
-        <app-lobby [roomId]="canonicalRoomId()" [hostKey]="hostKey()" />
-      }
-      @case ('joining') {
-        <app-lobby [roomId]="canonicalRoomId()" [hostKey]="hostKey()" />
-      }
-      @default {
-        <app-after-call [phase]="store.phase()" (rejoin)="rejoin()" />
-      }
+    <!-- One lobby for 'lobby' and 'joining': a second one would look the room up and restart the devices again. -->
+    @if (store.phase() === 'in-call') {
+      <app-room />
+    } @else if (store.phase() === 'lobby' || store.phase() === 'joining') {
+      <app-lobby [roomId]="canonicalRoomId()" [hostKey]="hostKey()" />
+    } @else {
+      <app-after-call [phase]="store.phase()" (rejoin)="rejoin()" />
     }
   `,
   styles: `:host { display: block; height: 100%; }`,

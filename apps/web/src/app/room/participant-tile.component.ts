@@ -2,6 +2,7 @@ import { ChangeDetectionStrategy, Component, type ElementRef, computed, effect, 
 import type { RemotePeer } from '../call/call.store';
 import { I18n } from '../core/i18n/i18n.service';
 import { IconComponent } from '../shared/icon.component';
+import { ReleaseMediaDirective } from '../shared/release-media.directive';
 
 /**
  * One remote participant. The <video> is NOT muted (it carries their voice),
@@ -10,7 +11,7 @@ import { IconComponent } from '../shared/icon.component';
  */
 @Component({
   selector: 'app-participant-tile',
-  imports: [IconComponent],
+  imports: [IconComponent, ReleaseMediaDirective],
   changeDetection: ChangeDetectionStrategy.OnPush,
   host: {
     'data-testid': 'participant-tile',
@@ -24,7 +25,7 @@ import { IconComponent } from '../shared/icon.component';
     '[class.speaking]': 'speaking()',
   },
   template: `
-    <video #video data-testid="remote-video" autoplay playsinline [class.hidden]="!videoOn()" [class.contain]="peer().media.screen"></video>
+    <video #video appReleaseMedia data-testid="remote-video" autoplay playsinline [class.hidden]="!videoOn()" [class.contain]="peer().media.screen"></video>
     @if (!videoOn()) {
       <div class="avatar" aria-hidden="true">{{ initial() }}</div>
     }

@@ -6,6 +6,7 @@ import { SignalingClient } from '../call/signaling.client';
 import { I18n } from '../core/i18n/i18n.service';
 import { CopyButtonComponent } from '../shared/copy-button.component';
 import { IconComponent } from '../shared/icon.component';
+import { ReleaseMediaDirective } from '../shared/release-media.directive';
 import { ChatPanelComponent } from './chat-panel.component';
 import { ParticipantTileComponent } from './participant-tile.component';
 
@@ -15,7 +16,7 @@ type Panel = 'chat' | 'participants' | null;
 @Component({
   selector: 'app-room',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [ParticipantTileComponent, ChatPanelComponent, CopyButtonComponent, IconComponent],
+  imports: [ParticipantTileComponent, ChatPanelComponent, CopyButtonComponent, IconComponent, ReleaseMediaDirective],
   templateUrl: './room.component.html',
   styleUrl: './room.component.css',
 })
