@@ -62,6 +62,15 @@ export class CallService {
     return { audio: this.media.micOn(), video: this.media.cameraOn(), screen: this.media.sharing() };
   }
 
+  /**
+   * Opens the signaling connection while the person is still in the lobby,
+   * so Join does not wait for the handshake. A failure here is silent: Join
+   * tries again and says so if it fails too.
+   */
+  warmUp(): void {
+    this.signaling.connect().catch(() => undefined);
+  }
+
   async join(options: JoinOptions): Promise<void> {
     this.joinOptions = options;
     this.store.setError(null);

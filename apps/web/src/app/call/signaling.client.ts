@@ -31,12 +31,24 @@ export class SignalingClient implements OnDestroy {
   private readonly origin = inject(APP_ORIGIN);
   private readonly createSocket = inject(SOCKET_FACTORY);
   private socket: Socket | undefined;
+  private connecting: Promise<void> | undefined;
   private readonly reconnectHandlers: Array<() => void> = [];
   readonly state = signal<SignalingState>('idle');
 
-  /** Opens the connection; resolves once connected (the first time). */
+  /**
+   * Opens the connection; resolves once connected (the first time). The
+   * lobby calls it early so Join does not wait for the handshake; a second
+   * call shares the first one's attempt, and one after a failure tries again.
+   */
   connect(): Promise<void> {
-    if (this.socket) return Promise.resolve();
+    this.connecting ??= this.open().catch((error: unknown) => {
+      this.connecting = undefined;
+      throw error;
+    });
+    return this.connecting;
+  }
+
+  private open(): Promise<void> {
     this.state.set('connecting');
     const socket = this.createSocket(`${this.origin}${SIGNALING_NAMESPACE}`, {
       // WebSocket only: no sticky sessions needed behind a load balancer.
@@ -98,6 +110,7 @@ export class SignalingClient implements OnDestroy {
     this.socket?.removeAllListeners();
     this.socket?.disconnect();
     this.socket = undefined;
+    this.connecting = undefined;
   }
 
   ngOnDestroy(): void {

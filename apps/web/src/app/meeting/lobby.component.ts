@@ -73,6 +73,7 @@ export class LobbyComponent implements OnInit {
 
   async ngOnInit(): Promise<void> {
     void this.lookup();
+    this.call.warmUp();
     await this.media.start();
   }
 
