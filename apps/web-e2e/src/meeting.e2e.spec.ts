@@ -171,6 +171,23 @@ describeInBrowser('a meeting in real Chromium with fake camera and microphone', 
     }
   });
 
+  it('lights up the tile of the person being heard, and not while their microphone is muted', async () => {
+    const { host, guestUrl } = await hostedMeeting();
+    const guest = await participant();
+    await joinMeeting(guest, guestUrl, 'Guest');
+    await waitForFramesFromAll(guest);
+    // Chromium's fake microphone beeps about once a second.
+    const hostTile = guest.locator('[data-testid="participant-tile"][data-peer-name="Host"]');
+    const lit = () => hostTile.evaluate((tile) => tile.classList.contains('speaking'));
+    expect(await pollUntil(lit, (speaking) => speaking, 10_000)).toBe(true);
+
+    await host.getByTestId('toggle-mic').click();
+    await guest.locator('[data-testid="participant-tile"][data-peer-name="Host"][data-audio="off"]').waitFor();
+    expect(await pollUntil(lit, (speaking) => !speaking, 5_000)).toBe(false);
+    // Muted, it stays dark through a couple of beeps.
+    expect(await pollUntil(lit, (speaking) => speaking, 2_500)).toBe(false);
+  });
+
   it('removes a leaving guest\'s tile from the others within 2 seconds', async () => {
     const { host, guestUrl } = await hostedMeeting();
     const stays = await participant();

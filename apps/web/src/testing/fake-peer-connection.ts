@@ -24,15 +24,24 @@ export class FakeSender {
   }
 }
 
+/** What getSynchronizationSources() reports: set `sources` to what the test "hears". */
+export class FakeReceiver {
+  sources: Array<{ source: number; timestamp: number; rtpTimestamp: number; audioLevel?: number }> = [];
+  constructor(readonly track: FakeTrack) {}
+  getSynchronizationSources() {
+    return this.sources;
+  }
+}
+
 export class FakeTransceiver {
   readonly sender = new FakeSender();
-  readonly receiver: { track: FakeTrack };
+  readonly receiver: FakeReceiver;
   currentDirection: string | null = null;
   constructor(
     kind: 'audio' | 'video',
     public direction: string,
   ) {
-    this.receiver = { track: new FakeTrack(kind) };
+    this.receiver = new FakeReceiver(new FakeTrack(kind));
   }
 }
 
@@ -88,6 +97,10 @@ export class FakePeerConnection {
 
   getTransceivers() {
     return this.transceivers;
+  }
+
+  getReceivers() {
+    return this.transceivers.map((transceiver) => transceiver.receiver);
   }
 
   async setLocalDescription(description?: Description): Promise<void> {

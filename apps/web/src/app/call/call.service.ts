@@ -2,6 +2,7 @@ import { DestroyRef, Injectable, effect, inject } from '@angular/core';
 import type { JoinRequest, JoinSuccess, MediaState, PeerInfo, SignalData } from '@mesh-meet/protocol';
 import { PEER_CONNECTION_FACTORY } from '../core/browser.tokens';
 import { IdentityStore } from '../core/identity.store';
+import { ActiveSpeaker } from './active-speaker';
 import { CallStore } from './call.store';
 import { LocalMediaService } from './local-media.service';
 import { PeerSession } from './peer-session';
@@ -16,8 +17,13 @@ export interface JoinOptions {
 
 /** Signals for a peer we have no session with yet (an offer racing our join ack). */
 const MAX_BUFFERED_SIGNALS = 200;
-const SPEAKER_POLL_MS = 400;
-const SPEAKING_LEVEL = 0.03;
+/**
+ * How often each peer's audio level is sampled. A level is one packet's
+ * (20 ms of sound), so sampling rarely could keep missing short sounds
+ * (Chromium's fake microphone beeps for 40-60 ms twice a second); a sample
+ * is one cheap synchronous call per peer.
+ */
+const SPEAKER_POLL_MS = 50;
 
 /**
  * Runs one call: joins through the signaling client, keeps one PeerSession
@@ -273,32 +279,20 @@ export class CallService {
     for (const session of this.sessions.values()) void session.applySendLimits(limits);
   }
 
-  /** The loudest remote peer (inbound audio level from getStats) is the active speaker. */
+  /** The loudest remote peer is the active speaker (see ActiveSpeaker). */
   private startSpeakerDetection(): void {
     this.stopSpeakerDetection();
-    this.speakerTimer = setInterval(() => void this.detectSpeaker(), SPEAKER_POLL_MS);
+    const speaker = new ActiveSpeaker();
+    this.speakerTimer = setInterval(() => {
+      const now = Date.now();
+      const levels = new Map([...this.sessions].map(([peerId, session]) => [peerId, session.audioLevel(now)]));
+      this.store.setActiveSpeaker(speaker.update(levels, now));
+    }, SPEAKER_POLL_MS);
   }
 
   private stopSpeakerDetection(): void {
     clearInterval(this.speakerTimer);
     this.speakerTimer = undefined;
-  }
-
-  private async detectSpeaker(): Promise<void> {
-    let loudest: { peerId: string; level: number } | null = null;
-    for (const [peerId, session] of this.sessions) {
-      try {
-        const stats = await session.connection.getStats();
-        stats.forEach((report: { type?: string; kind?: string; audioLevel?: number }) => {
-          if (report.type !== 'inbound-rtp' || report.kind !== 'audio') return;
-          const level = report.audioLevel ?? 0;
-          if (level > SPEAKING_LEVEL && (!loudest || level > loudest.level)) loudest = { peerId, level };
-        });
-      } catch {
-        // A closing connection has no stats; skip it.
-      }
-    }
-    this.store.setActiveSpeaker((loudest as { peerId: string } | null)?.peerId ?? null);
   }
 
   private finish(phase: 'left' | 'removed' | 'ended'): void {

@@ -42,6 +42,19 @@ describe('PeerSession', () => {
     expect(sent).toEqual([{ description: { type: 'offer', sdp: 'offer-1' } }]);
   });
 
+  it('reports how loud the peer is from its audio receiver, ignoring video and stale sources', () => {
+    const { peer, pc } = session();
+    const [audio, video] = pc.transceivers;
+    audio.receiver.sources = [
+      { source: 1, rtpTimestamp: 0, timestamp: 10_000, audioLevel: 0.25 },
+      { source: 2, rtpTimestamp: 0, timestamp: 5_000, audioLevel: 0.9 },
+    ];
+    video.receiver.sources = [{ source: 3, rtpTimestamp: 0, timestamp: 10_000, audioLevel: 0.8 }];
+    expect(peer.audioLevel(10_100)).toBe(0.25);
+    peer.close();
+    expect(peer.audioLevel(10_100)).toBe(0);
+  });
+
   it('creates the transceivers even without a camera, so turning it on later needs no renegotiation', async () => {
     const { pc, peer, tracks } = session();
     tracks.video = null;

@@ -1,4 +1,5 @@
 import type { IceCandidate, SignalData } from '@mesh-meet/protocol';
+import { receiverAudioLevel } from './active-speaker';
 import type { SendLimits } from './send-limits';
 
 export type PeerHealth = 'connecting' | 'connected' | 'reconnecting' | 'failed' | 'closed';
@@ -115,6 +116,16 @@ export class PeerSession {
     } catch (error) {
       console.warn('peer: could not apply send limits', { peerId: this.peerId, error: String(error) });
     }
+  }
+
+  /** How loud this peer is right now (0..1), from what its audio receiver plays. */
+  audioLevel(now: number): number {
+    if (this.closed) return 0;
+    let level = 0;
+    for (const receiver of this.pc.getReceivers()) {
+      if (receiver.track.kind === 'audio') level = Math.max(level, receiverAudioLevel(receiver, now));
+    }
+    return level;
   }
 
   /** Restarts ICE now: after the signaling connection came back, or on demand. */
