@@ -169,6 +169,35 @@ describe('PeerSession', () => {
     expect(sender.parameters.encodings[0]).toEqual({ maxBitrate: 500_000, scaleResolutionDownBy: 2, maxFramerate: 24 });
   });
 
+  it('sets the same limits only once, and new limits again', async () => {
+    const { pc, peer } = session();
+    const sender = pc.transceivers[1].sender;
+    sender.parameters = { encodings: [{}] };
+    const limits = { maxBitrate: 500_000, scaleResolutionDownBy: 2, maxFramerate: 24 };
+    await peer.applySendLimits(limits);
+    await peer.applySendLimits({ ...limits });
+    pc.setIceState('connected');
+    await flush();
+    expect(sender.setParameters).toHaveBeenCalledTimes(1);
+    await peer.applySendLimits({ maxBitrate: 300_000, scaleResolutionDownBy: 3, maxFramerate: 15 });
+    expect(sender.setParameters).toHaveBeenCalledTimes(2);
+    expect(sender.parameters.encodings[0]).toEqual({ maxBitrate: 300_000, scaleResolutionDownBy: 3, maxFramerate: 15 });
+  });
+
+  it('tries the limits again after the browser refused them', async () => {
+    const { pc, peer } = session();
+    const sender = pc.transceivers[1].sender;
+    sender.parameters = { encodings: [{}] };
+    sender.setParameters.mockRejectedValueOnce(new Error('InvalidModificationError'));
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const limits = { maxBitrate: 500_000, scaleResolutionDownBy: 2, maxFramerate: 24 };
+    await peer.applySendLimits(limits);
+    await peer.applySendLimits(limits);
+    expect(sender.setParameters).toHaveBeenCalledTimes(2);
+    expect(sender.parameters.encodings[0]).toEqual(limits);
+    warn.mockRestore();
+  });
+
   it('on close, detaches every handler, closes the connection and reports closed', () => {
     const { pc, peer, health } = session();
     peer.close();

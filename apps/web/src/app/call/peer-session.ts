@@ -51,6 +51,7 @@ export class PeerSession {
   private restarts = 0;
   private recoveryTimer: ReturnType<typeof setTimeout> | undefined;
   private limits: SendLimits | undefined;
+  private appliedLimits: SendLimits | undefined;
   private closed = false;
 
   constructor(private readonly options: PeerSessionOptions) {
@@ -101,6 +102,9 @@ export class PeerSession {
   /** Caps what this connection's video sender uses (see sendLimitsFor). */
   async applySendLimits(limits: SendLimits): Promise<void> {
     this.limits = limits;
+    // getParameters and setParameters each wait for the browser's WebRTC
+    // thread, which is busiest exactly when people join: skip what is set already.
+    if (this.appliedLimits && sameLimits(this.appliedLimits, limits)) return;
     const sender = this.senderFor('video');
     if (!sender) return;
     const parameters = sender.getParameters();
@@ -113,6 +117,7 @@ export class PeerSession {
     }
     try {
       await sender.setParameters(parameters);
+      this.appliedLimits = limits;
     } catch (error) {
       console.warn('peer: could not apply send limits', { peerId: this.peerId, error: String(error) });
     }
@@ -179,8 +184,11 @@ export class PeerSession {
       this.settingRemoteAnswer = false;
       await this.flushCandidates();
       if (description.type === 'offer') {
-        await this.adoptTransceivers();
+        // replaceTrack and setLocalDescription queue on the connection's operations
+        // chain in this order; awaiting each in turn would only add trips to the browser.
+        const adopted = this.adoptTransceivers();
         await this.pc.setLocalDescription();
+        await adopted;
         if (this.pc.localDescription) this.options.sendSignal({ description: toDescriptionInit(this.pc.localDescription) });
       }
     } catch (error) {
@@ -196,13 +204,15 @@ export class PeerSession {
   private async adoptTransceivers(): Promise<void> {
     const tracks = this.options.localTracks();
     const seen = new Set<string>();
+    const replacing: Array<Promise<void>> = [];
     for (const transceiver of this.pc.getTransceivers()) {
       const kind = transceiver.receiver.track.kind as TrackKind;
       if (seen.has(kind) || isStopped(transceiver)) continue;
       seen.add(kind);
       if (transceiver.direction === 'recvonly' || transceiver.direction === 'inactive') transceiver.direction = 'sendrecv';
-      if (transceiver.sender.track !== tracks[kind]) await transceiver.sender.replaceTrack(tracks[kind]);
+      if (transceiver.sender.track !== tracks[kind]) replacing.push(transceiver.sender.replaceTrack(tracks[kind]));
     }
+    await Promise.all(replacing);
   }
 
   private async flushCandidates(): Promise<void> {
@@ -276,6 +286,10 @@ export class PeerSession {
     this.health = health;
     this.options.onHealth?.(health);
   }
+}
+
+function sameLimits(a: SendLimits, b: SendLimits): boolean {
+  return a.maxBitrate === b.maxBitrate && a.scaleResolutionDownBy === b.scaleResolutionDownBy && a.maxFramerate === b.maxFramerate;
 }
 
 function toDescriptionInit(description: RTCSessionDescription): { type: RTCSdpType; sdp?: string } {
