@@ -24,12 +24,14 @@ export class FakeSender {
   }
 }
 
-/** What getSynchronizationSources() reports: set `sources` to what the test "hears". */
+/** A receiver whose getStats() reports `inboundAudio` (what the test "hears") as inbound-rtp. */
 export class FakeReceiver {
-  sources: Array<{ source: number; timestamp: number; rtpTimestamp: number; audioLevel?: number }> = [];
+  inboundAudio: { totalAudioEnergy: number; totalSamplesDuration: number } | null = null;
   constructor(readonly track: FakeTrack) {}
-  getSynchronizationSources() {
-    return this.sources;
+  async getStats() {
+    const reports = new Map<string, unknown>();
+    if (this.inboundAudio) reports.set('in', { type: 'inbound-rtp', kind: this.track.kind, ...this.inboundAudio });
+    return reports;
   }
 }
 

@@ -1,4 +1,4 @@
-import { ActiveSpeaker, SPEAKER_HOLD_MS, receiverAudioLevel } from './active-speaker';
+import { ActiveSpeaker, SPEAKER_HOLD_MS, levelBetween } from './active-speaker';
 
 const levels = (entries: Record<string, number>) => new Map(Object.entries(entries));
 
@@ -31,21 +31,18 @@ describe('ActiveSpeaker', () => {
   });
 });
 
-describe('receiverAudioLevel', () => {
-  const receiver = (sources: Array<{ audioLevel?: number; timestamp: number }>) => ({
-    getSynchronizationSources: () => sources.map((source) => ({ source: 1, rtpTimestamp: 0, ...source })),
+describe('levelBetween', () => {
+  it('is the RMS level of what was heard between two readings', () => {
+    // 0.5 s at level 0.4 (energy 0.4² × 0.5) within 2 s: RMS 0.2.
+    expect(levelBetween({ totalAudioEnergy: 1, totalSamplesDuration: 10 }, { totalAudioEnergy: 1.08, totalSamplesDuration: 12 })).toBeCloseTo(0.2);
   });
 
-  it('is the loudest fresh source', () => {
-    expect(receiverAudioLevel(receiver([{ audioLevel: 0.2, timestamp: 9_900 }, { audioLevel: 0.4, timestamp: 9_500 }]), 10_000)).toBe(0.4);
+  it('is 0 without an earlier reading or without time in between', () => {
+    expect(levelBetween(undefined, { totalAudioEnergy: 5, totalSamplesDuration: 10 })).toBe(0);
+    expect(levelBetween({ totalAudioEnergy: 1, totalSamplesDuration: 10 }, { totalAudioEnergy: 2, totalSamplesDuration: 10 })).toBe(0);
   });
 
-  it('ignores sources not heard for a second (the browser keeps them ten)', () => {
-    expect(receiverAudioLevel(receiver([{ audioLevel: 0.9, timestamp: 8_000 }]), 10_000)).toBe(0);
-  });
-
-  it('is 0 without sources or without a level', () => {
-    expect(receiverAudioLevel(receiver([]), 10_000)).toBe(0);
-    expect(receiverAudioLevel(receiver([{ timestamp: 10_000 }]), 10_000)).toBe(0);
+  it('is 0, not NaN, when the counters went back (a new receiver)', () => {
+    expect(levelBetween({ totalAudioEnergy: 5, totalSamplesDuration: 10 }, { totalAudioEnergy: 1, totalSamplesDuration: 11 })).toBe(0);
   });
 });

@@ -31,19 +31,22 @@ export class ActiveSpeaker {
   }
 }
 
-/** Entries of getSynchronizationSources older than this are not "now" (the browser keeps them 10 s). */
-const FRESH_SOURCE_MS = 1000;
+/** What the browser sums for a received audio stream (inbound-rtp stats). */
+export interface AudioEnergy {
+  totalAudioEnergy: number;
+  totalSamplesDuration: number;
+}
 
 /**
- * The current audio level of what a receiver plays, from
- * getSynchronizationSources(): synchronous and cheap, unlike getStats(),
- * which builds every report of the connection (measured as the heaviest
- * script of a page in a four-person call).
+ * The RMS audio level (0..1) between two readings: the browser adds
+ * level² × duration for every sample it plays, so the difference covers
+ * everything heard in between, short sounds included, however the readings
+ * fall. Cheaper on the page than asking for the level many times a second
+ * (getSynchronizationSources blocks on the browser's WebRTC thread).
  */
-export function receiverAudioLevel(receiver: Pick<RTCRtpReceiver, 'getSynchronizationSources'>, now: number): number {
-  let level = 0;
-  for (const source of receiver.getSynchronizationSources()) {
-    if (now - source.timestamp < FRESH_SOURCE_MS) level = Math.max(level, source.audioLevel ?? 0);
-  }
-  return level;
+export function levelBetween(before: AudioEnergy | undefined, after: AudioEnergy): number {
+  if (!before) return 0;
+  const seconds = after.totalSamplesDuration - before.totalSamplesDuration;
+  if (seconds <= 0) return 0;
+  return Math.sqrt(Math.max(0, after.totalAudioEnergy - before.totalAudioEnergy) / seconds);
 }

@@ -17,13 +17,8 @@ export interface JoinOptions {
 
 /** Signals for a peer we have no session with yet (an offer racing our join ack). */
 const MAX_BUFFERED_SIGNALS = 200;
-/**
- * How often each peer's audio level is sampled. A level is one packet's
- * (20 ms of sound), so sampling rarely could keep missing short sounds
- * (Chromium's fake microphone beeps for 40-60 ms twice a second); a sample
- * is one cheap synchronous call per peer.
- */
-const SPEAKER_POLL_MS = 50;
+/** How often the active speaker is decided, from the audio heard since the last time. */
+const SPEAKER_POLL_MS = 400;
 
 /**
  * Runs one call: joins through the signaling client, keeps one PeerSession
@@ -283,10 +278,14 @@ export class CallService {
   private startSpeakerDetection(): void {
     this.stopSpeakerDetection();
     const speaker = new ActiveSpeaker();
-    this.speakerTimer = setInterval(() => {
-      const now = Date.now();
-      const levels = new Map([...this.sessions].map(([peerId, session]) => [peerId, session.audioLevel(now)]));
-      this.store.setActiveSpeaker(speaker.update(levels, now));
+    let sampling = false;
+    this.speakerTimer = setInterval(async () => {
+      // A busy browser may take longer than a period to answer; never ask twice at once.
+      if (sampling) return;
+      sampling = true;
+      const levels = await Promise.all([...this.sessions].map(async ([peerId, session]) => [peerId, await session.audioLevel()] as const));
+      sampling = false;
+      if (this.speakerTimer) this.store.setActiveSpeaker(speaker.update(new Map(levels), Date.now()));
     }, SPEAKER_POLL_MS);
   }
 

@@ -42,17 +42,17 @@ describe('PeerSession', () => {
     expect(sent).toEqual([{ description: { type: 'offer', sdp: 'offer-1' } }]);
   });
 
-  it('reports how loud the peer is from its audio receiver, ignoring video and stale sources', () => {
+  it('reports how loud the peer was since it last asked, from the audio receiver only', async () => {
     const { peer, pc } = session();
     const [audio, video] = pc.transceivers;
-    audio.receiver.sources = [
-      { source: 1, rtpTimestamp: 0, timestamp: 10_000, audioLevel: 0.25 },
-      { source: 2, rtpTimestamp: 0, timestamp: 5_000, audioLevel: 0.9 },
-    ];
-    video.receiver.sources = [{ source: 3, rtpTimestamp: 0, timestamp: 10_000, audioLevel: 0.8 }];
-    expect(peer.audioLevel(10_100)).toBe(0.25);
+    video.receiver.inboundAudio = { totalAudioEnergy: 100, totalSamplesDuration: 1 };
+    audio.receiver.inboundAudio = { totalAudioEnergy: 0.5, totalSamplesDuration: 10 };
+    expect(await peer.audioLevel()).toBe(0);
+    // 0.1 s at level 0.5 within 0.4 s: RMS 0.25.
+    audio.receiver.inboundAudio = { totalAudioEnergy: 0.525, totalSamplesDuration: 10.4 };
+    expect(await peer.audioLevel()).toBeCloseTo(0.25);
     peer.close();
-    expect(peer.audioLevel(10_100)).toBe(0);
+    expect(await peer.audioLevel()).toBe(0);
   });
 
   it('creates the transceivers even without a camera, so turning it on later needs no renegotiation', async () => {

@@ -1,5 +1,5 @@
 import type { IceCandidate, SignalData } from '@mesh-meet/protocol';
-import { receiverAudioLevel } from './active-speaker';
+import { type AudioEnergy, levelBetween } from './active-speaker';
 import type { SendLimits } from './send-limits';
 
 export type PeerHealth = 'connecting' | 'connected' | 'reconnecting' | 'failed' | 'closed';
@@ -52,6 +52,7 @@ export class PeerSession {
   private recoveryTimer: ReturnType<typeof setTimeout> | undefined;
   private limits: SendLimits | undefined;
   private appliedLimits: SendLimits | undefined;
+  private lastAudioEnergy: AudioEnergy | undefined;
   private closed = false;
 
   constructor(private readonly options: PeerSessionOptions) {
@@ -123,13 +124,23 @@ export class PeerSession {
     }
   }
 
-  /** How loud this peer is right now (0..1), from what its audio receiver plays. */
-  audioLevel(now: number): number {
-    if (this.closed) return 0;
-    let level = 0;
-    for (const receiver of this.pc.getReceivers()) {
-      if (receiver.track.kind === 'audio') level = Math.max(level, receiverAudioLevel(receiver, now));
+  /** How loud this peer was (RMS, 0..1) since the last call; 0 the first time. */
+  async audioLevel(): Promise<number> {
+    const receiver = this.pc.getReceivers().find((candidate) => candidate.track.kind === 'audio');
+    if (this.closed || !receiver) return 0;
+    let energy: AudioEnergy | undefined;
+    try {
+      (await receiver.getStats()).forEach((report: Partial<AudioEnergy> & { type?: string; kind?: string }) => {
+        if (report.type !== 'inbound-rtp' || report.kind !== 'audio') return;
+        if (typeof report.totalAudioEnergy !== 'number' || typeof report.totalSamplesDuration !== 'number') return;
+        energy = { totalAudioEnergy: report.totalAudioEnergy, totalSamplesDuration: report.totalSamplesDuration };
+      });
+    } catch {
+      return 0; // A closing connection has no stats.
     }
+    if (!energy) return 0;
+    const level = levelBetween(this.lastAudioEnergy, energy);
+    this.lastAudioEnergy = energy;
     return level;
   }
 
