@@ -245,6 +245,12 @@ function weightSection(weight: WeightResult): string[] {
   }
   if (weight.pages.length && !weight.pages.some((page) => page.compressed)) {
     lines.push('', 'Our server sends no response compressed (no `Content-Encoding`): "as served" is uncompressed.');
+  } else if (weight.pages.length) {
+    lines.push(
+      '',
+      'Our server compresses the app\'s text files itself (brotli for browsers, which all accept it; gzip otherwise): "as served" is ' +
+        'what crossed the wire; "gzip" is the same bodies at gzip level 6, what an nginx in front would send by default.',
+    );
   }
   lines.push('');
   return lines;
