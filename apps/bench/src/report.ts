@@ -208,8 +208,9 @@ function framesSection(frames: FramesResult): string[] {
   }
   lines.push(
     '',
-    'Where the time goes (medians, ms after the click, or after `createOffer`): the signaling socket open, every peer ' +
-      'connection of the joiner `connected` (ICE and DTLS done), the last first frame.',
+    'Where the time goes (medians, ms after the click, or after `createOffer`): the signaling socket open (negative: the ' +
+      'lobby opened it that long before the click), every peer connection of the joiner `connected` (ICE and DTLS done), ' +
+      'the last first frame.',
     '',
     '| measurement | socket open | connected | first frame | connected → first frame |',
     '|---|---:|---:|---:|---:|',
