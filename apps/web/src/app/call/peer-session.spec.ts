@@ -75,8 +75,8 @@ describe('PeerSession', () => {
     expect(peer.stream.getTracks()).toHaveLength(2);
   });
 
-  it('queues candidates until the remote description is set, then adds them in order', async () => {
-    const { pc, peer } = session({ initiator: false, polite: true });
+  it('queues candidates until the remote description is set, answers, then adds them in order', async () => {
+    const { pc, peer, sent } = session({ initiator: false, polite: true });
     const candidate = { candidate: 'candidate:1 1 udp 1 192.0.2.1 9 typ host', sdpMid: '0', sdpMLineIndex: 0 };
     await peer.handleSignal({ candidate });
     await peer.handleSignal({ candidate: null });
@@ -84,6 +84,9 @@ describe('PeerSession', () => {
     await peer.handleSignal({ description: { type: 'offer', sdp: 'o' } });
     expect(pc.calls.filter((call) => call.startsWith('addIce'))).toEqual(['addIceCandidate', 'addIceCandidate(end)']);
     expect(pc.calls.indexOf('setRemoteDescription(offer)')).toBeLessThan(pc.calls.indexOf('addIceCandidate'));
+    // The answer is on its way before the queued candidates are added.
+    expect(pc.calls.indexOf('setLocalDescription(answer)')).toBeLessThan(pc.calls.indexOf('addIceCandidate'));
+    expect(sent).toEqual([{ description: { type: 'answer', sdp: 'answer-0' } }]);
   });
 
   it('sends its candidates and the end of candidates', () => {

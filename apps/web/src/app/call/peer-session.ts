@@ -193,7 +193,6 @@ export class PeerSession {
       this.settingRemoteAnswer = description.type === 'answer';
       await this.pc.setRemoteDescription(description);
       this.settingRemoteAnswer = false;
-      await this.flushCandidates();
       if (description.type === 'offer') {
         // replaceTrack and setLocalDescription queue on the connection's operations
         // chain in this order; awaiting each in turn would only add trips to the browser.
@@ -202,6 +201,8 @@ export class PeerSession {
         await adopted;
         if (this.pc.localDescription) this.options.sendSignal({ description: toDescriptionInit(this.pc.localDescription) });
       }
+      // After the answer went out: the other side needs it before any check can succeed.
+      await this.flushCandidates();
     } catch (error) {
       this.settingRemoteAnswer = false;
       console.warn('peer: could not apply a description', { peerId: this.peerId, type: description.type, error: String(error) });
@@ -226,10 +227,11 @@ export class PeerSession {
     await Promise.all(replacing);
   }
 
+  /** Adds the queued candidates, all at once: the browser applies them in call order. */
   private async flushCandidates(): Promise<void> {
     const queued = this.pendingCandidates;
     this.pendingCandidates = [];
-    for (const candidate of queued) await this.addCandidate(candidate);
+    await Promise.all(queued.map((candidate) => this.addCandidate(candidate)));
   }
 
   private async addCandidate(candidate: RTCIceCandidateInit | null): Promise<void> {
