@@ -5,7 +5,7 @@ import {
   WebSocketGateway,
 } from '@nestjs/websockets';
 import { type BeforeApplicationShutdown, Inject } from '@nestjs/common';
-import type { ZodType, z } from 'zod';
+import type { ZodType } from 'zod';
 import {
   CLIENT_EVENTS,
   type Failure,
@@ -17,8 +17,8 @@ import {
   hostRemoveRequestSchema,
   joinRequestSchema,
   mediaStateRequestSchema,
+  type ParseResult,
   parsePayload,
-  signalRequestSchema,
 } from '@mesh-meet/protocol';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { describeError } from '../database/database.service';
@@ -28,6 +28,7 @@ import { MetricsService } from '../metrics/metrics.service';
 import { clientAddress } from '../rate-limit/client-address';
 import { SOCKET_MESSAGE_BURST, SOCKET_MESSAGES_PER_SECOND, TokenBucket } from '../rate-limit/token-bucket';
 import { MeetingService } from './meeting.service';
+import { parseSignalRequest } from './signal-request';
 import { SignalingError, failure } from './signaling-error';
 import { payloadAndAck } from './socket-payload';
 import type { SignalingNamespace, SignalingSocket } from './socket-session';
@@ -140,7 +141,7 @@ export class SignalingGateway
   }
 
   signal(socket: SignalingSocket, payload: unknown): Promise<OkAck> {
-    return this.handle(socket, CLIENT_EVENTS.signal, signalRequestSchema, payload, async (request) => {
+    return this.handle(socket, CLIENT_EVENTS.signal, parseSignalRequest, payload, async (request) => {
       await this.meeting.relaySignal(socket, request.to, request.data);
       return OK;
     });
@@ -189,16 +190,16 @@ export class SignalingGateway
     });
   }
 
-  /** Rate limit, parse, run; every failure becomes an ack with a code. */
-  private async handle<S extends ZodType, R>(
+  /** Rate limit, parse (with the schema, or a parser built on it), run; every failure becomes an ack with a code. */
+  private async handle<T, R>(
     socket: SignalingSocket,
     event: string,
-    schema: S,
+    schema: ZodType<T> | ((payload: unknown) => ParseResult<T>),
     payload: unknown,
-    run: (request: z.output<S>) => Promise<R>,
+    run: (request: T) => Promise<R>,
   ): Promise<R | Failure> {
     if (!socket.data.bucket.tryTake()) return this.reject(event, failure('RATE_LIMITED', 'slow down'));
-    const parsed = parsePayload(schema, payload);
+    const parsed = typeof schema === 'function' ? schema(payload) : parsePayload(schema, payload);
     if (!parsed.ok) return this.reject(event, { ok: false, error: parsed.error });
     try {
       return await run(parsed.value);
