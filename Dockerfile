@@ -40,4 +40,6 @@ USER node
 EXPOSE 3000
 HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 CMD ["node", "/app/healthcheck.mjs"]
 # SIGTERM reaches node directly (exec form): it closes sockets and attendance rows.
-CMD ["node", "dist/apps/server/main.js"]
+# The Node options are apps/server/node-args.json's (a spec holds the two together;
+# why these: docs/performance.md).
+CMD ["node", "--max-semi-space-size=8", "dist/apps/server/main.js"]

@@ -19,6 +19,7 @@ import { hostname, networkInterfaces } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { modernNodeEnv } from '../tools/node-runtime.mjs';
+import { serverCommand } from '../tools/server-command.mjs';
 import { startTlsFront } from './tls-front.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -110,7 +111,7 @@ async function main() {
   const lan = names.ips.filter((ip) => ip !== '127.0.0.1');
   const origins = [...lan, ...names.dns, '127.0.0.1'].map((name) => `https://${name}${suffix}`);
   const publicUrl = origins[0];
-  const server = spawn('node', [join(root, 'dist/apps/server/main.js')], {
+  const server = spawn('node', serverCommand(join(root, 'dist/apps/server/main.js')), {
     cwd: root,
     stdio: 'inherit',
     env: {

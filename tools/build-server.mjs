@@ -5,7 +5,7 @@
 // injection and TypeORM read. So each of our .ts files is first transpiled by
 // TypeScript itself (transpileModule: per file, no type check), then handed on.
 import { build } from 'esbuild';
-import { readFile } from 'node:fs/promises';
+import { copyFile, readFile } from 'node:fs/promises';
 import ts from 'typescript';
 
 const decoratorMetadata = {
@@ -47,4 +47,6 @@ await build({
   // Nest and the logs print class names; keep them readable.
   keepNames: true,
 });
+// The Node options it is started with travel with it (tools/server-command.mjs, the bench).
+await copyFile('apps/server/node-args.json', 'dist/apps/server/node-args.json');
 console.log(`built dist/apps/server/main.js in ${Date.now() - started} ms`);

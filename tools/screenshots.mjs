@@ -7,6 +7,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { serverCommand } from './server-command.mjs';
 
 const OUT = 'docs/screenshots';
 const DESKTOP = { width: 1280, height: 800 };
@@ -25,7 +26,7 @@ const port = await new Promise((resolve) => {
 });
 const base = `http://localhost:${port}`;
 const dataDir = mkdtempSync(join(tmpdir(), 'mesh-meet-shots-'));
-const server = spawn(process.execPath, ['dist/apps/server/main.js'], {
+const server = spawn(process.execPath, serverCommand(), {
   env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: base, DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
   stdio: 'inherit',
 });

@@ -1,7 +1,7 @@
 /** The systems under test as processes: our built server, and the two baselines. */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { type Managed, freePort, spawnManaged, waitForHttp } from './processes';
 
 export const ROOT = process.cwd();
@@ -36,7 +36,17 @@ function serverNodeArgs(): string[] {
 }
 
 /**
- * Our server as operators run it (dist/apps/server/main.js), with the limits
+ * The Node options a build of our server is started with in production (the
+ * node-args.json its build put beside main.js; none for builds older than that
+ * file), so a reference build runs as it was deployed too.
+ */
+function productionNodeArgs(main: string): string[] {
+  const file = join(dirname(main), 'node-args.json');
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { args: string[] }).args : [];
+}
+
+/**
+ * Our server as operators run it (dist/apps/server/main.js and its Node options), with the limits
  * per address raised: every bench client comes from 127.0.0.1, which would
  * otherwise be one person creating thousands of rooms. LOG_LEVEL stays
  * `info`, the default, so a join costs its log line as in production.
@@ -49,7 +59,7 @@ export async function startOurs(
   if (!existsSync(main)) throw new Error(`${main} is missing: build first (npx nx run-many -t build -p server web)`);
   const port = await freePort();
   const url = `http://localhost:${port}`;
-  const managed = spawnManaged(name, process.execPath, [...serverNodeArgs(), main], {
+  const managed = spawnManaged(name, process.execPath, [...serverNodeArgs(), ...productionNodeArgs(main), main], {
     env: {
       PORT: String(port),
       HOST: '127.0.0.1',

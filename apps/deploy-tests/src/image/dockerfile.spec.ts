@@ -60,12 +60,15 @@ describe('Dockerfile (the app image)', () => {
     expect(all.some((i) => /\bnpm ci\b/.test(i.args))).toBe(false);
   });
 
-  it('runs as a non-root user, with a health check, and starts what `nx build server` produces', () => {
+  it('runs as a non-root user, with a health check, and starts what `nx build server` produces as every start path does', () => {
     const user = final.filter((i) => i.keyword === 'USER').at(-1)?.args;
     expect(user).toBeDefined();
     expect(['root', '0', '0:0']).not.toContain(user);
     expect(final.some((i) => i.keyword === 'HEALTHCHECK' && i.args.includes('/app/healthcheck.mjs'))).toBe(true);
-    expect(final.find((i) => i.keyword === 'CMD')?.args).toBe('["node", "dist/apps/server/main.js"]');
+    // With the Node options every other start path uses (apps/server/node-args.json).
+    const { args } = JSON.parse(readFileSync(repoPath('apps/server/node-args.json'), 'utf8')) as { args: string[] };
+    const cmd = final.find((i) => i.keyword === 'CMD')?.args;
+    expect(JSON.parse(cmd ?? 'null')).toEqual(['node', ...args, 'dist/apps/server/main.js']);
     expect(existsSync(SERVER_MAIN)).toBe(true);
     expect(existsSync(`${WEB_DIR}/index.html`)).toBe(true);
   });

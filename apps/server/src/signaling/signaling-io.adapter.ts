@@ -35,4 +35,16 @@ export class SignalingIoAdapter extends IoAdapter {
     if (this.redis) server.adapter(this.redis.socketIoAdapter());
     return server;
   }
+
+  /**
+   * Nest calls this for every connection with the gateway's @SubscribeMessage
+   * handlers. Ours has none (it binds its listeners itself), yet IoAdapter
+   * would still build an RxJS disconnect observable per socket (four
+   * Observables and their closures, about 0.5 KB per client): with nothing to
+   * bind, bind nothing.
+   */
+  override bindMessageHandlers(...args: Parameters<IoAdapter['bindMessageHandlers']>): void {
+    const [, handlers] = args;
+    if (handlers.length > 0) super.bindMessageHandlers(...args);
+  }
 }
