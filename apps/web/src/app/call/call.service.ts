@@ -283,9 +283,12 @@ export class CallService {
       // A busy browser may take longer than a period to answer; never ask twice at once.
       if (sampling) return;
       sampling = true;
-      const levels = await Promise.all([...this.sessions].map(async ([peerId, session]) => [peerId, await session.audioLevel()] as const));
-      sampling = false;
-      if (this.speakerTimer) this.store.setActiveSpeaker(speaker.update(new Map(levels), Date.now()));
+      try {
+        const levels = await Promise.all([...this.sessions].map(async ([peerId, session]) => [peerId, await session.audioLevel()] as const));
+        if (this.speakerTimer) this.store.setActiveSpeaker(speaker.update(new Map(levels), Date.now()));
+      } finally {
+        sampling = false;
+      }
     }, SPEAKER_POLL_MS);
   }
 
