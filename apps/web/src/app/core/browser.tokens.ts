@@ -19,6 +19,12 @@ export const PEER_CONNECTION_FACTORY = new InjectionToken<PeerConnectionFactory>
   factory: () => (configuration) => new RTCPeerConnection(configuration),
 });
 
+/** Where remote tracks are gathered for a <video>; jsdom has no MediaStream, so specs hand in a fake. */
+export const MEDIA_STREAM_FACTORY = new InjectionToken<() => MediaStream>('MEDIA_STREAM_FACTORY', {
+  providedIn: 'root',
+  factory: () => () => new MediaStream(),
+});
+
 /** localStorage, or memory where the browser refuses it (some private modes throw on access). */
 export const STORAGE = new InjectionToken<Storage>('STORAGE', {
   providedIn: 'root',
