@@ -4,28 +4,31 @@ import { APP_ORIGIN } from '../core/browser.tokens';
 import { SignalingClient } from './signaling.client';
 import { SOCKET_FACTORY } from './socket.factory';
 
+/** A SignalingClient whose every connection attempt gets a new FakeSocket, kept in `sockets`. */
+function setup() {
+  const sockets: FakeSocket[] = [];
+  TestBed.configureTestingModule({
+    providers: [
+      SignalingClient,
+      { provide: APP_ORIGIN, useValue: 'https://meet.example' },
+      {
+        provide: SOCKET_FACTORY,
+        useValue: () => {
+          const socket = new FakeSocket();
+          sockets.push(socket);
+          return socket.asSocket();
+        },
+      },
+    ],
+  });
+  return { sockets, client: TestBed.inject(SignalingClient) };
+}
+
 describe('SignalingClient.connect', () => {
   let sockets: FakeSocket[];
   let client: SignalingClient;
 
-  beforeEach(() => {
-    sockets = [];
-    TestBed.configureTestingModule({
-      providers: [
-        SignalingClient,
-        { provide: APP_ORIGIN, useValue: 'https://meet.example' },
-        {
-          provide: SOCKET_FACTORY,
-          useValue: () => {
-            const socket = new FakeSocket();
-            sockets.push(socket);
-            return socket.asSocket();
-          },
-        },
-      ],
-    });
-    client = TestBed.inject(SignalingClient);
-  });
+  beforeEach(() => ({ sockets, client } = setup()));
 
   it('shares one attempt between the lobby warm-up and Join', async () => {
     const warmUp = client.connect();
@@ -72,22 +75,7 @@ describe('SignalingClient', () => {
   let client: SignalingClient;
 
   beforeEach(async () => {
-    sockets = [];
-    TestBed.configureTestingModule({
-      providers: [
-        SignalingClient,
-        { provide: APP_ORIGIN, useValue: 'https://meet.example' },
-        {
-          provide: SOCKET_FACTORY,
-          useValue: () => {
-            const socket = new FakeSocket();
-            sockets.push(socket);
-            return socket.asSocket();
-          },
-        },
-      ],
-    });
-    client = TestBed.inject(SignalingClient);
+    ({ sockets, client } = setup());
     const connected = client.connect();
     sockets[0].fire('connect');
     await connected;
