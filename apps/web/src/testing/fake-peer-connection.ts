@@ -73,9 +73,13 @@ export class FakePeerConnection {
   readonly calls: string[] = [];
   onnegotiationneeded: (() => void) | null = null;
   onicecandidate: ((event: { candidate: unknown }) => void) | null = null;
-  ontrack: ((event: { track: FakeTrack }) => void) | null = null;
+  ontrack: ((event: { track: FakeTrack; transceiver: FakeTransceiver }) => void) | null = null;
   oniceconnectionstatechange: (() => void) | null = null;
   onconnectionstatechange: (() => void) | null = null;
+  /** The m-lines a remote offer brings, when it finds no transceivers (a browser's offer: audio, then video). */
+  offeredKinds: Array<'audio' | 'video'> = ['audio', 'video'];
+  /** Makes setRemoteDescription throw (as a browser does on SDP it cannot apply) this many more times. */
+  remoteDescriptionFailures = 0;
   private offers = 0;
 
   readonly addIceCandidate = jest.fn(async (candidate?: unknown) => {
@@ -106,6 +110,12 @@ export class FakePeerConnection {
   }
 
   async setLocalDescription(description?: Description): Promise<void> {
+    if (description?.type === 'rollback') {
+      this.calls.push('setLocalDescription(rollback)');
+      if (this.signalingState === 'have-remote-offer') this.remoteDescription = null;
+      this.signalingState = 'stable';
+      return;
+    }
     const type = description?.type ?? (this.signalingState === 'have-remote-offer' ? 'answer' : 'offer');
     this.calls.push(`setLocalDescription(${type})`);
     if (type === 'offer') {
@@ -119,14 +129,18 @@ export class FakePeerConnection {
 
   async setRemoteDescription(description: Description): Promise<void> {
     this.calls.push(`setRemoteDescription(${description.type})`);
+    if (this.remoteDescriptionFailures > 0) {
+      this.remoteDescriptionFailures -= 1;
+      throw new Error('OperationError: Failed to parse SessionDescription');
+    }
     if (description.type === 'offer') {
       if (this.signalingState === 'have-local-offer') this.calls.push('rollback');
       this.signalingState = 'have-remote-offer';
       // A remote offer creates receiving transceivers, as the browser does.
       if (this.transceivers.length === 0) {
-        for (const kind of ['audio', 'video'] as const) {
+        for (const kind of this.offeredKinds) {
           const transceiver = this.addTransceiver(kind, { direction: 'recvonly' });
-          this.ontrack?.({ track: transceiver.receiver.track });
+          this.ontrack?.({ track: transceiver.receiver.track, transceiver });
         }
       }
     } else {

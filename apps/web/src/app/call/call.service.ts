@@ -1,13 +1,14 @@
 import { DestroyRef, Injectable, effect, inject } from '@angular/core';
-import type { JoinRequest, JoinSuccess, MediaState, PeerInfo, SignalData } from '@mesh-meet/protocol';
-import { PEER_CONNECTION_FACTORY } from '../core/browser.tokens';
+import type { JoinRequest, JoinSuccess, MediaState, PeerInfo } from '@mesh-meet/protocol';
+import { MEDIA_STREAM_FACTORY, PEER_CONNECTION_FACTORY } from '../core/browser.tokens';
 import { IdentityStore } from '../core/identity.store';
-import { ActiveSpeaker } from './active-speaker';
 import { CallStore } from './call.store';
 import { LocalMediaService } from './local-media.service';
 import { PeerSession } from './peer-session';
+import { PeerSessions } from './peer-sessions';
 import { sendLimitsFor } from './send-limits';
-import { SignalingClient } from './signaling.client';
+import { SignalingClient, type Unsubscribe } from './signaling.client';
+import { SpeakerDetection } from './speaker-detection';
 
 export interface JoinOptions {
   roomId: string;
@@ -15,15 +16,17 @@ export interface JoinOptions {
   hostKey?: string;
 }
 
-/** Signals for a peer we have no session with yet (an offer racing our join ack). */
-const MAX_BUFFERED_SIGNALS = 200;
-/** How often the active speaker is decided, from the audio heard since the last time. */
-const SPEAKER_POLL_MS = 400;
+/** How long Leave waits for the server's ack before it closes anyway. */
+const LEAVE_ACK_WAIT_MS = 1500;
+/** A rejoin the server could not serve yet (UNAVAILABLE) is tried again this often, 2 s, 4 s … apart. */
+const MAX_REJOIN_RETRIES = 5;
 
 /**
  * Runs one call: joins through the signaling client, keeps one PeerSession
  * per remote peer, puts the local tracks on every sender, reacts to what the
  * server says, and survives a dropped signaling connection by resuming.
+ * Everything it registers (socket handlers, the reconnect handler, timers)
+ * is registered once per call and removed when the call ends or a join fails.
  */
 @Injectable()
 export class CallService {
@@ -32,21 +35,27 @@ export class CallService {
   private readonly signaling = inject(SignalingClient);
   private readonly identity = inject(IdentityStore);
   private readonly createPeerConnection = inject(PEER_CONNECTION_FACTORY);
-  private readonly sessions = new Map<string, PeerSession>();
-  private readonly buffered = new Map<string, SignalData[]>();
+  private readonly createMediaStream = inject(MEDIA_STREAM_FACTORY);
+  private readonly sessions = new PeerSessions((peerId, initiator) => this.createSession(peerId, initiator));
+  private readonly speaker = new SpeakerDetection({
+    sample: async () =>
+      new Map(await Promise.all(this.sessions.all().map(async (session) => [session.peerId, await session.audioLevel()] as const))),
+    onSpeaker: (peerId) => this.store.setActiveSpeaker(peerId),
+  });
   private configuration: RTCConfiguration = {};
   private upstreamBudget: number | undefined;
   private resume: { peerId: string; token: string } | undefined;
   private joinOptions: JoinOptions | undefined;
-  private listening = false;
-  private speakerTimer: ReturnType<typeof setInterval> | undefined;
+  /** What listen() registered; empty while not listening. */
+  private subscriptions: Unsubscribe[] = [];
+  private rejoinTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor() {
     // Whatever the local tracks become (camera on/off, screen share, a new device), every peer gets it.
     effect(() => {
       const video = this.media.outgoingVideo();
       const audio = this.media.outgoingAudio();
-      for (const session of this.sessions.values()) {
+      for (const session of this.sessions.all()) {
         void session.setTrack('video', video);
         void session.setTrack('audio', audio);
       }
@@ -86,8 +95,8 @@ export class CallService {
     this.listen();
     const ack = await this.signaling.join(this.joinRequest(options));
     if (!ack.ok) {
+      this.stopListening();
       this.signaling.close();
-      this.listening = false;
       this.store.setError(ack.error.code);
       this.store.setPhase('lobby');
       return;
@@ -98,7 +107,10 @@ export class CallService {
   }
 
   async leave(): Promise<void> {
-    await Promise.race([this.signaling.send('leave'), new Promise((resolve) => setTimeout(resolve, 1500))]);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const patience = new Promise((resolve) => (timer = setTimeout(resolve, LEAVE_ACK_WAIT_MS)));
+    await Promise.race([this.signaling.send('leave'), patience]);
+    clearTimeout(timer);
     this.finish('left');
   }
 
@@ -150,29 +162,32 @@ export class CallService {
     // We are the newcomer: the others offer, we answer (and are the polite one).
     for (const peer of ack.peers) this.openSession(peer.peerId, false);
     this.applySendLimits();
-    this.startSpeakerDetection();
+    this.speaker.start();
   }
 
+  /** Registers the call's handlers, once per call (a second call is a no-op until stopListening). */
   private listen(): void {
-    if (this.listening) return;
-    this.listening = true;
-    this.signaling.on('peer-joined', (peer) => this.peerJoined(peer));
-    this.signaling.on('peer-left', ({ peerId }) => {
-      this.closeSession(peerId);
-      this.store.removePeer(peerId);
-      this.applySendLimits();
-    });
-    this.signaling.on('signal', ({ from, data }) => {
-      const session = this.sessions.get(from);
-      if (session) void session.handleSignal(data);
-      else this.buffer(from, data);
-    });
-    this.signaling.on('peer-media-state', ({ peerId, ...media }) => this.store.updatePeer(peerId, { media }));
-    this.signaling.on('chat-message', (message) => this.store.addChat(message));
-    this.signaling.on('room-updated', ({ locked }) => this.store.setLocked(locked));
-    this.signaling.on('removed', () => this.finish('removed'));
-    this.signaling.on('room-ended', () => this.finish('ended'));
-    this.signaling.onReconnect(() => void this.rejoin());
+    if (this.subscriptions.length) return;
+    this.subscriptions = [
+      this.signaling.on('peer-joined', (peer) => this.peerJoined(peer)),
+      this.signaling.on('peer-left', ({ peerId }) => {
+        this.sessions.close(peerId);
+        this.store.removePeer(peerId);
+        this.applySendLimits();
+      }),
+      this.signaling.on('signal', ({ from, data }) => this.sessions.deliver(from, data)),
+      this.signaling.on('peer-media-state', ({ peerId, ...media }) => this.store.updatePeer(peerId, { media })),
+      this.signaling.on('chat-message', (message) => this.store.addChat(message)),
+      this.signaling.on('room-updated', ({ locked }) => this.store.setLocked(locked)),
+      this.signaling.on('removed', () => this.finish('removed')),
+      this.signaling.on('room-ended', () => this.finish('ended')),
+      this.signaling.onReconnect(() => void this.rejoin()),
+    ];
+  }
+
+  private stopListening(): void {
+    for (const unsubscribe of this.subscriptions) unsubscribe();
+    this.subscriptions = [];
   }
 
   private peerJoined(peer: PeerInfo): void {
@@ -188,12 +203,16 @@ export class CallService {
    */
   private async rejoin(attempt = 0): Promise<void> {
     const options = this.joinOptions;
+    clearTimeout(this.rejoinTimer);
+    this.rejoinTimer = undefined;
     if (!options || this.store.phase() !== 'in-call') return;
     const ack = await this.signaling.join(this.joinRequest(options, this.resume));
+    // Left, removed or ended while the server answered: the answer is for a call that is over.
+    if (this.store.phase() !== 'in-call') return;
     if (!ack.ok) {
       if (ack.error.code === 'ROOM_ENDED') return this.finish('ended');
-      if (ack.error.code === 'UNAVAILABLE' && attempt < 5) {
-        setTimeout(() => void this.rejoin(attempt + 1), 2000 * (attempt + 1));
+      if (ack.error.code === 'UNAVAILABLE' && attempt < MAX_REJOIN_RETRIES) {
+        this.rejoinTimer = setTimeout(() => void this.rejoin(attempt + 1), 2000 * (attempt + 1));
         return;
       }
       this.store.setError(ack.error.code);
@@ -202,9 +221,9 @@ export class CallService {
     this.configuration = { iceServers: ack.iceServers, iceTransportPolicy: ack.iceTransportPolicy };
     if (ack.self.resumed) {
       const present = new Set(ack.peers.map((peer) => peer.peerId));
-      for (const peerId of [...this.sessions.keys()]) {
+      for (const peerId of this.sessions.peerIds()) {
         if (!present.has(peerId)) {
-          this.closeSession(peerId);
+          this.sessions.close(peerId);
           this.store.removePeer(peerId);
         }
       }
@@ -221,8 +240,7 @@ export class CallService {
       }
       void this.signaling.send('media-state', this.mediaState());
     } else {
-      for (const peerId of [...this.sessions.keys()]) this.closeSession(peerId);
-      this.stopSpeakerDetection();
+      this.sessions.closeSessions();
       this.start(ack, options.name);
     }
   }
@@ -239,62 +257,28 @@ export class CallService {
   }
 
   private openSession(peerId: string, initiator: boolean): void {
-    this.closeSession(peerId);
-    const session = new PeerSession({
+    const session = this.sessions.open(peerId, initiator);
+    this.store.updatePeer(peerId, { stream: session.stream });
+  }
+
+  private createSession(peerId: string, initiator: boolean): PeerSession {
+    return new PeerSession({
       peerId,
       initiator,
       polite: !initiator,
       configuration: this.configuration,
       createPeerConnection: this.createPeerConnection,
-      sendSignal: (data) => this.signaling.emit('signal', { to: peerId, data }),
+      createMediaStream: this.createMediaStream,
+      sendSignal: (data) => this.signaling.signal({ to: peerId, data }),
       localTracks: () => ({ audio: this.media.outgoingAudio(), video: this.media.outgoingVideo() }),
       onStream: (stream) => this.store.updatePeer(peerId, { stream }),
-      onHealth: (health) => this.store.updatePeer(peerId, { health }),
+      onHealth: (health, failure) => this.store.updatePeer(peerId, { health, failure: failure ?? undefined }),
     });
-    this.sessions.set(peerId, session);
-    this.store.updatePeer(peerId, { stream: session.stream });
-    for (const data of this.buffered.get(peerId) ?? []) void session.handleSignal(data);
-    this.buffered.delete(peerId);
-  }
-
-  private closeSession(peerId: string): void {
-    this.sessions.get(peerId)?.close();
-    this.sessions.delete(peerId);
-    this.buffered.delete(peerId);
-  }
-
-  private buffer(from: string, data: SignalData): void {
-    const queue = this.buffered.get(from) ?? [];
-    if (queue.length < MAX_BUFFERED_SIGNALS) queue.push(data);
-    this.buffered.set(from, queue);
   }
 
   private applySendLimits(): void {
     const limits = sendLimitsFor(this.sessions.size, this.upstreamBudget);
-    for (const session of this.sessions.values()) void session.applySendLimits(limits);
-  }
-
-  /** The loudest remote peer is the active speaker (see ActiveSpeaker). */
-  private startSpeakerDetection(): void {
-    this.stopSpeakerDetection();
-    const speaker = new ActiveSpeaker();
-    let sampling = false;
-    this.speakerTimer = setInterval(async () => {
-      // A busy browser may take longer than a period to answer; never ask twice at once.
-      if (sampling) return;
-      sampling = true;
-      try {
-        const levels = await Promise.all([...this.sessions].map(async ([peerId, session]) => [peerId, await session.audioLevel()] as const));
-        if (this.speakerTimer) this.store.setActiveSpeaker(speaker.update(new Map(levels), Date.now()));
-      } finally {
-        sampling = false;
-      }
-    }, SPEAKER_POLL_MS);
-  }
-
-  private stopSpeakerDetection(): void {
-    clearInterval(this.speakerTimer);
-    this.speakerTimer = undefined;
+    for (const session of this.sessions.all()) void session.applySendLimits(limits);
   }
 
   private finish(phase: 'left' | 'removed' | 'ended'): void {
@@ -302,12 +286,14 @@ export class CallService {
     this.store.setPhase(phase);
   }
 
-  /** Leaving stops every local track and closes every connection. */
+  /** Leaving stops every local track, closes every connection and removes every handler and timer. */
   private teardown(): void {
-    this.stopSpeakerDetection();
-    for (const peerId of [...this.sessions.keys()]) this.closeSession(peerId);
+    this.speaker.stop();
+    clearTimeout(this.rejoinTimer);
+    this.rejoinTimer = undefined;
+    this.sessions.clear();
     this.media.stopAll();
+    this.stopListening();
     this.signaling.close();
-    this.listening = false;
   }
 }

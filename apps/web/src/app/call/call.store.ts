@@ -1,6 +1,6 @@
 import { Injectable, computed, signal } from '@angular/core';
 import type { ChatMessage, ErrorCode, MediaState, PeerInfo, Role, RoomSummary } from '@mesh-meet/protocol';
-import type { PeerHealth } from './peer-session';
+import type { FailureReason, PeerHealth } from './peer-session';
 
 export type CallPhase = 'lobby' | 'joining' | 'in-call' | 'left' | 'removed' | 'ended';
 
@@ -11,6 +11,8 @@ export interface RemotePeer {
   media: MediaState;
   stream: MediaStream | null;
   health: PeerHealth;
+  /** Why the connection is reconnecting or failed ('ice' or 'negotiation'); absent while it is fine. */
+  failure?: FailureReason;
 }
 
 export interface Self {
@@ -87,7 +89,7 @@ export class CallStore {
     this.notify('left', peer.name);
   }
 
-  updatePeer(peerId: string, change: Partial<Pick<RemotePeer, 'media' | 'stream' | 'health'>>): void {
+  updatePeer(peerId: string, change: Partial<Pick<RemotePeer, 'media' | 'stream' | 'health' | 'failure'>>): void {
     this._peers.update((peers) => peers.map((peer) => (peer.peerId === peerId ? { ...peer, ...change } : peer)));
   }
 

@@ -21,22 +21,36 @@ const MICROPHONE: MediaTrackConstraints = { echoCancellation: true, noiseSuppres
 export class LocalMediaService implements OnDestroy {
   private readonly devices = inject(MEDIA_DEVICES);
 
-  readonly micTrack = signal<MediaStreamTrack | null>(null);
-  readonly cameraTrack = signal<MediaStreamTrack | null>(null);
-  readonly screenTrack = signal<MediaStreamTrack | null>(null);
-  /** Muting keeps the microphone track (quick to unmute) but sends silence. */
-  readonly micEnabled = signal(true);
-  /** What the person asked for; a device still starting ends up as asked, not as it was when clicked. */
-  readonly cameraWanted = signal(true);
+  // Writable state stays in here; the rest of the app reads it through the readonly signals below.
+  private readonly _micTrack = signal<MediaStreamTrack | null>(null);
+  private readonly _cameraTrack = signal<MediaStreamTrack | null>(null);
+  private readonly _screenTrack = signal<MediaStreamTrack | null>(null);
+  private readonly _micEnabled = signal(true);
+  private readonly _cameraWanted = signal(true);
   private readonly cameraStarting = signal(false);
   private readonly micStarting = signal(false);
-  readonly problem = signal<MediaProblem | null>(null);
-  readonly cameras = signal<DeviceOption[]>([]);
-  readonly microphones = signal<DeviceOption[]>([]);
-  readonly speakers = signal<DeviceOption[]>([]);
-  readonly cameraId = signal<string | null>(null);
-  readonly microphoneId = signal<string | null>(null);
-  readonly speakerId = signal<string | null>(null);
+  private readonly _problem = signal<MediaProblem | null>(null);
+  private readonly _cameras = signal<DeviceOption[]>([]);
+  private readonly _microphones = signal<DeviceOption[]>([]);
+  private readonly _speakers = signal<DeviceOption[]>([]);
+  private readonly _cameraId = signal<string | null>(null);
+  private readonly _microphoneId = signal<string | null>(null);
+  private readonly _speakerId = signal<string | null>(null);
+
+  readonly micTrack = this._micTrack.asReadonly();
+  readonly cameraTrack = this._cameraTrack.asReadonly();
+  readonly screenTrack = this._screenTrack.asReadonly();
+  /** Muting keeps the microphone track (quick to unmute) but sends silence. */
+  readonly micEnabled = this._micEnabled.asReadonly();
+  /** What the person asked for; a device still starting ends up as asked, not as it was when clicked. */
+  readonly cameraWanted = this._cameraWanted.asReadonly();
+  readonly problem = this._problem.asReadonly();
+  readonly cameras = this._cameras.asReadonly();
+  readonly microphones = this._microphones.asReadonly();
+  readonly speakers = this._speakers.asReadonly();
+  readonly cameraId = this._cameraId.asReadonly();
+  readonly microphoneId = this._microphoneId.asReadonly();
+  readonly speakerId = this._speakerId.asReadonly();
 
   /** What goes out as video: the screen while sharing, else the camera. */
   readonly outgoingVideo = computed(() => this.screenTrack() ?? this.cameraTrack());
@@ -47,7 +61,7 @@ export class LocalMediaService implements OnDestroy {
   readonly micShownOn = computed(() => this.micEnabled() && (this.micTrack() !== null || this.micStarting()));
   readonly micOn = computed(() => this.micTrack() !== null && this.micEnabled());
   readonly sharing = computed(() => this.screenTrack() !== null);
-  readonly canShareScreen = typeof navigator !== 'undefined' && !!this.devices && 'getDisplayMedia' in this.devices;
+  readonly canShareScreen = !!this.devices && 'getDisplayMedia' in this.devices;
   readonly canChooseSpeaker =
     typeof HTMLMediaElement !== 'undefined' && 'setSinkId' in HTMLMediaElement.prototype;
 
@@ -60,10 +74,10 @@ export class LocalMediaService implements OnDestroy {
   /** Asks for camera and microphone, falling back to whichever exists. */
   async start(want: { audio: boolean; video: boolean } = { audio: true, video: true }): Promise<void> {
     if (!this.devices?.getUserMedia) {
-      this.problem.set('insecure');
+      this._problem.set('insecure');
       return;
     }
-    this.problem.set(null);
+    this._problem.set(null);
     if (want.audio && !this.micTrack()) await this.openMicrophone();
     if (want.video && this.cameraWanted() && !this.cameraTrack()) await this.openCamera();
     await this.refreshDevices();
@@ -80,16 +94,16 @@ export class LocalMediaService implements OnDestroy {
   }
 
   async setCameraEnabled(on: boolean): Promise<boolean> {
-    this.cameraWanted.set(on);
+    this._cameraWanted.set(on);
     if (!on) {
-      this.stopTrack(this.cameraTrack);
+      this.stopTrack(this._cameraTrack);
       return true;
     }
     return this.cameraTrack() ? true : this.openCamera();
   }
 
   async setMicEnabled(on: boolean): Promise<boolean> {
-    this.micEnabled.set(on);
+    this._micEnabled.set(on);
     const track = this.micTrack();
     if (track) track.enabled = on;
     else if (on && !this.micStarting()) return this.openMicrophone();
@@ -97,17 +111,17 @@ export class LocalMediaService implements OnDestroy {
   }
 
   async selectCamera(deviceId: string): Promise<void> {
-    this.cameraId.set(deviceId);
+    this._cameraId.set(deviceId);
     if (this.cameraTrack()) await this.openCamera();
   }
 
   async selectMicrophone(deviceId: string): Promise<void> {
-    this.microphoneId.set(deviceId);
+    this._microphoneId.set(deviceId);
     if (this.micTrack()) await this.openMicrophone();
   }
 
   selectSpeaker(deviceId: string): void {
-    this.speakerId.set(deviceId);
+    this._speakerId.set(deviceId);
   }
 
   /** Starts sharing the screen; the browser's own "stop sharing" button ends it too. */
@@ -119,10 +133,10 @@ export class LocalMediaService implements OnDestroy {
       if (!track) return false;
       track.contentHint = 'detail';
       track.addEventListener('ended', () => {
-        if (this.screenTrack() === track) this.screenTrack.set(null);
+        if (this.screenTrack() === track) this._screenTrack.set(null);
       });
-      this.stopTrack(this.screenTrack);
-      this.screenTrack.set(track);
+      this.stopTrack(this._screenTrack);
+      this._screenTrack.set(track);
       return true;
     } catch {
       return false;
@@ -130,14 +144,14 @@ export class LocalMediaService implements OnDestroy {
   }
 
   stopScreenShare(): void {
-    this.stopTrack(this.screenTrack);
+    this.stopTrack(this._screenTrack);
   }
 
   /** Stops every track: the camera light goes off. */
   stopAll(): void {
-    this.stopTrack(this.micTrack);
-    this.stopTrack(this.cameraTrack);
-    this.stopTrack(this.screenTrack);
+    this.stopTrack(this._micTrack);
+    this.stopTrack(this._cameraTrack);
+    this.stopTrack(this._screenTrack);
   }
 
   ngOnDestroy(): void {
@@ -156,9 +170,9 @@ export class LocalMediaService implements OnDestroy {
       track.stop();
       return false;
     }
-    this.stopTrack(this.cameraTrack);
-    this.cameraTrack.set(track);
-    this.cameraId.set(track.getSettings().deviceId ?? deviceId);
+    this.stopTrack(this._cameraTrack);
+    this._cameraTrack.set(track);
+    this._cameraId.set(track.getSettings().deviceId ?? deviceId);
     return true;
   }
 
@@ -170,15 +184,15 @@ export class LocalMediaService implements OnDestroy {
     );
     if (!track) return false;
     track.enabled = this.micEnabled();
-    this.stopTrack(this.micTrack);
-    this.micTrack.set(track);
-    this.microphoneId.set(track.getSettings().deviceId ?? deviceId);
+    this.stopTrack(this._micTrack);
+    this._micTrack.set(track);
+    this._microphoneId.set(track.getSettings().deviceId ?? deviceId);
     return true;
   }
 
   private async open(kind: 'audio' | 'video', constraints: MediaTrackConstraints): Promise<MediaStreamTrack | null> {
     if (!this.devices?.getUserMedia) {
-      this.problem.set('insecure');
+      this._problem.set('insecure');
       return null;
     }
     try {
@@ -186,12 +200,12 @@ export class LocalMediaService implements OnDestroy {
       const track = stream.getTracks().find((candidate) => candidate.kind === kind) ?? null;
       track?.addEventListener('ended', () => {
         // Unplugged or revoked: show it as off rather than a frozen picture.
-        if (this.cameraTrack() === track) this.cameraTrack.set(null);
-        if (this.micTrack() === track) this.micTrack.set(null);
+        if (this.cameraTrack() === track) this._cameraTrack.set(null);
+        if (this.micTrack() === track) this._micTrack.set(null);
       });
       return track;
     } catch (error) {
-      this.problem.set(problemOf(error, kind, this.problem()));
+      this._problem.set(problemOf(error, kind, this.problem()));
       return null;
     }
   }
@@ -204,9 +218,9 @@ export class LocalMediaService implements OnDestroy {
         all
           .filter((device) => device.kind === kind && device.deviceId)
           .map((device, index) => ({ deviceId: device.deviceId, label: device.label || `${kind} ${index + 1}` }));
-      this.cameras.set(options('videoinput'));
-      this.microphones.set(options('audioinput'));
-      this.speakers.set(options('audiooutput'));
+      this._cameras.set(options('videoinput'));
+      this._microphones.set(options('audioinput'));
+      this._speakers.set(options('audiooutput'));
     } catch {
       // Device lists are a convenience; the defaults still work.
     }

@@ -1,12 +1,13 @@
 import type { SignalData } from '@mesh-meet/protocol';
 import { FakeMediaStream, FakePeerConnection, FakeTrack } from '../../testing/fake-peer-connection';
-import { type PeerHealth, PeerSession, type PeerSessionOptions } from './peer-session';
+import { type FailureReason, type PeerHealth, PeerSession, type PeerSessionOptions } from './peer-session';
 
 const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 function session(overrides: Partial<PeerSessionOptions> = {}) {
   const sent: SignalData[] = [];
   const health: PeerHealth[] = [];
+  const reports: Array<[PeerHealth, FailureReason | null]> = [];
   const tracks = { audio: new FakeTrack('audio'), video: new FakeTrack('video') as FakeTrack | null };
   const peer = new PeerSession({
     peerId: 'remote-peer-1',
@@ -17,12 +18,20 @@ function session(overrides: Partial<PeerSessionOptions> = {}) {
     createMediaStream: () => new FakeMediaStream() as unknown as MediaStream,
     sendSignal: (data) => sent.push(data),
     localTracks: () => tracks as unknown as { audio: MediaStreamTrack; video: MediaStreamTrack | null },
-    onHealth: (state) => health.push(state),
+    onHealth: (state, failure) => {
+      health.push(state);
+      reports.push([state, failure]);
+    },
     disconnectedGraceMs: 10,
     ...overrides,
   });
   const pc = peer.connection as unknown as FakePeerConnection;
-  return { peer, pc, sent, health, tracks };
+  // As a browser does: restartIce() makes the connection need a (restart) offer.
+  pc.restartIce.mockImplementation(() => {
+    void Promise.resolve().then(() => pc.onnegotiationneeded?.());
+    return pc.calls.push('restartIce');
+  });
+  return { peer, pc, sent, health, reports, tracks };
 }
 
 describe('PeerSession', () => {
@@ -201,18 +210,166 @@ describe('PeerSession', () => {
     warn.mockRestore();
   });
 
-  it('on close, detaches every handler, closes the connection and reports closed', () => {
-    const { pc, peer, health } = session();
-    peer.close();
-    expect(pc.close).toHaveBeenCalled();
-    expect([pc.onnegotiationneeded, pc.onicecandidate, pc.ontrack, pc.oniceconnectionstatechange]).toEqual([
-      null,
-      null,
-      null,
-      null,
+  it('answers an offer with a second video on the first audio and video only; the extra m-line is inactive and its track ignored', async () => {
+    const { pc, peer, sent, tracks } = session({ initiator: false, polite: true });
+    pc.offeredKinds = ['audio', 'video', 'video'];
+    const offer = 'v=0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\nm=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\n';
+    await peer.handleSignal({ description: { type: 'offer', sdp: offer } });
+    expect(pc.transceivers.map((t) => [t.receiver.track.kind, t.direction])).toEqual([
+      ['audio', 'sendrecv'],
+      ['video', 'sendrecv'],
+      ['video', 'inactive'],
     ]);
-    expect(health).toEqual(['closed']);
+    expect(pc.transceivers[2].sender.track).toBeNull();
+    expect(peer.stream.getTracks()).toEqual([pc.transceivers[0].receiver.track, pc.transceivers[1].receiver.track]);
+    expect(sent).toEqual([{ description: { type: 'answer', sdp: 'answer-0' } }]);
+    // Later track changes go to the first video sender, not the extra one.
+    await peer.setTrack('video', null);
+    expect(pc.transceivers[1].sender.track).toBeNull();
+    expect(tracks.video).not.toBeNull();
     peer.close();
-    expect(pc.close).toHaveBeenCalledTimes(1);
+  });
+
+  describe('a description that cannot be applied', () => {
+    beforeEach(() => {
+      jest.useFakeTimers();
+      jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    });
+    afterEach(() => jest.restoreAllMocks());
+
+    it('as the offerer, records the failure, rolls back, offers again with an ICE restart, and is connected once that answer applies', async () => {
+      const { pc, peer, sent, reports } = session();
+      pc.onnegotiationneeded?.();
+      await jest.advanceTimersByTimeAsync(0);
+      pc.setIceState('connected');
+      pc.remoteDescriptionFailures = 1;
+      await peer.handleSignal({ description: { type: 'answer', sdp: 'unusable' } });
+      expect(pc.calls).toContain('setLocalDescription(rollback)');
+      expect(pc.signalingState).toBe('stable');
+      expect(peer.currentHealth).toBe('reconnecting');
+      expect(peer.currentFailure).toBe('negotiation');
+      // ICE saying "connected" does not hide that no media can flow.
+      pc.setIceState('connected');
+      expect(peer.currentHealth).toBe('reconnecting');
+
+      await jest.advanceTimersByTimeAsync(0);
+      expect(pc.restartIce).toHaveBeenCalledTimes(1);
+      expect(sent.at(-1)).toEqual({ description: { type: 'offer', sdp: 'offer-2' } });
+      await peer.handleSignal({ description: { type: 'answer', sdp: 'fine' } });
+      expect(reports).toEqual([
+        ['connected', null],
+        ['reconnecting', 'negotiation'],
+        ['connected', null],
+      ]);
+      peer.close();
+    });
+
+    it('as the answerer, offers itself after the offer failed, with transceivers of its own, and shows the media once that round completes', async () => {
+      const { pc, peer, sent, tracks } = session({ initiator: false, polite: true });
+      pc.remoteDescriptionFailures = 1;
+      await peer.handleSignal({ description: { type: 'offer', sdp: 'unusable' } });
+      expect(peer.currentHealth).toBe('reconnecting');
+      await jest.advanceTimersByTimeAsync(0);
+      expect(pc.transceivers.map((t) => [t.receiver.track.kind, t.direction])).toEqual([
+        ['audio', 'sendrecv'],
+        ['video', 'sendrecv'],
+      ]);
+      expect(pc.transceivers[1].sender.track).toBe(tracks.video);
+      expect(sent).toEqual([{ description: { type: 'offer', sdp: 'offer-1' } }]);
+      await peer.handleSignal({ description: { type: 'answer', sdp: 'answer' } });
+      pc.ontrack?.({ track: pc.transceivers[1].receiver.track, transceiver: pc.transceivers[1] });
+      pc.setIceState('connected');
+      expect(peer.currentHealth).toBe('connected');
+      expect(peer.currentFailure).toBeNull();
+      expect(peer.stream.getTracks()).toContain(pc.transceivers[1].receiver.track);
+      peer.close();
+    });
+
+    it('treats an offer nobody answers as a failed negotiation and offers again', async () => {
+      const { pc, peer, sent } = session({ answerTimeoutMs: 8000 });
+      pc.onnegotiationneeded?.();
+      await jest.advanceTimersByTimeAsync(7999);
+      expect(peer.currentFailure).toBeNull();
+      await jest.advanceTimersByTimeAsync(1);
+      expect(pc.calls).toContain('setLocalDescription(rollback)');
+      expect(peer.currentFailure).toBe('negotiation');
+      // The first retry is immediate (a timer of 0 set while the clock was moving).
+      await jest.advanceTimersByTimeAsync(1);
+      expect(pc.restartIce).toHaveBeenCalledTimes(1);
+      expect(sent.filter((data) => 'description' in data)).toHaveLength(2);
+      peer.close();
+    });
+
+    it('gives up after five tries, 1-2-4-8 s apart, and reports the pair failed for negotiation', async () => {
+      const { pc, peer, reports } = session({ initiator: false, polite: true });
+      pc.remoteDescriptionFailures = Number.POSITIVE_INFINITY;
+      await peer.handleSignal({ description: { type: 'offer', sdp: 'unusable' } });
+      const restartsAt: number[] = [];
+      const started = Date.now();
+      pc.restartIce.mockImplementation(() => {
+        void Promise.resolve().then(() => pc.onnegotiationneeded?.());
+        return restartsAt.push(Date.now() - started);
+      });
+      // Each restart offer gets an answer this side cannot apply either.
+      for (let attempt = 0; attempt < 5; attempt++) {
+        await jest.advanceTimersByTimeAsync(attempt === 0 ? 0 : 1000 * 2 ** (attempt - 1));
+        await peer.handleSignal({ description: { type: 'answer', sdp: 'unusable' } });
+      }
+      expect(restartsAt).toEqual([0, 1000, 3000, 7000, 15000]);
+      expect(peer.currentHealth).toBe('failed');
+      expect(reports.at(-1)).toEqual(['failed', 'negotiation']);
+      await jest.advanceTimersByTimeAsync(60_000);
+      expect(pc.restartIce).toHaveBeenCalledTimes(5);
+      peer.close();
+    });
+  });
+
+  describe('listener cleanup', () => {
+    afterEach(() => jest.useRealTimers());
+
+    it('on close, detaches all five handlers, closes the connection, empties the stream and reports closed', async () => {
+      const { pc, peer, health } = session({ initiator: false, polite: true });
+      await peer.handleSignal({ description: { type: 'offer', sdp: 'o' } });
+      expect(peer.stream.getTracks()).toHaveLength(2);
+      peer.close();
+      expect(pc.close).toHaveBeenCalled();
+      expect([pc.onnegotiationneeded, pc.onicecandidate, pc.ontrack, pc.oniceconnectionstatechange, pc.onconnectionstatechange]).toEqual([
+        null,
+        null,
+        null,
+        null,
+        null,
+      ]);
+      expect(peer.stream.getTracks()).toEqual([]);
+      expect(health).toEqual(['closed']);
+      peer.close();
+      expect(pc.close).toHaveBeenCalledTimes(1);
+    });
+
+    it('leaves no timer behind: not the disconnection grace, a pending ICE restart or an answer timeout', async () => {
+      jest.useFakeTimers();
+      const { pc, peer } = session();
+      pc.onnegotiationneeded?.();
+      await jest.advanceTimersByTimeAsync(0);
+      pc.setIceState('connected');
+      pc.setIceState('disconnected');
+      expect(jest.getTimerCount()).toBe(2);
+      peer.close();
+      expect(jest.getTimerCount()).toBe(0);
+    });
+
+    it('leaves no timer behind while a failed negotiation waits for its next try', async () => {
+      jest.useFakeTimers();
+      jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+      const { pc, peer } = session({ initiator: false, polite: true });
+      pc.remoteDescriptionFailures = 1;
+      await peer.handleSignal({ description: { type: 'offer', sdp: 'unusable' } });
+      expect(jest.getTimerCount()).toBe(1);
+      peer.close();
+      expect(jest.getTimerCount()).toBe(0);
+      await jest.advanceTimersByTimeAsync(60_000);
+      expect(pc.restartIce).not.toHaveBeenCalled();
+      jest.restoreAllMocks();
+    });
   });
 });

@@ -4,6 +4,8 @@ import type { SendLimits } from './send-limits';
 
 export type PeerHealth = 'connecting' | 'connected' | 'reconnecting' | 'failed' | 'closed';
 export type TrackKind = 'audio' | 'video';
+/** Why a pair is failing: its ICE path, or descriptions that could not be applied (or were never answered). */
+export type FailureReason = 'ice' | 'negotiation';
 
 export interface LocalTracks {
   audio: MediaStreamTrack | null;
@@ -22,11 +24,18 @@ export interface PeerSessionOptions {
   sendSignal: (data: SignalData) => void;
   localTracks: () => LocalTracks;
   onStream?: (stream: MediaStream) => void;
-  onHealth?: (health: PeerHealth) => void;
+  /** `failure` says why while the health is `reconnecting` or `failed` after a failure; null otherwise. */
+  onHealth?: (health: PeerHealth, failure: FailureReason | null) => void;
   /** How long ICE may stay `disconnected` before we restart it (networks often recover alone). */
   disconnectedGraceMs?: number;
+  /** Tries (ICE restarts and fresh negotiations share them) before the pair counts as failed. */
   maxIceRestarts?: number;
+  /** How long an offer may wait for its answer before it counts as a failed negotiation. */
+  answerTimeoutMs?: number;
 }
+
+/** After a restart, how long to wait for ICE to come back before the next try. */
+const RESTART_WATCH_MS = 8000;
 
 /**
  * One remote peer and the RTCPeerConnection to it (perfect negotiation, as in
@@ -37,6 +46,15 @@ export interface PeerSessionOptions {
  * first offer whether or not a camera exists yet; turning a camera on later,
  * or switching to a screen, is `replaceTrack` on that sender and needs no
  * renegotiation. Renegotiation happens for ICE restarts only.
+ *
+ * Only the first audio and the first video transceiver are used: extra
+ * m-lines in an offer are answered `inactive` and their tracks ignored.
+ *
+ * A negotiation that fails (a description that cannot be applied, an offer
+ * that cannot be made, or one never answered) is recorded as the failure
+ * reason 'negotiation', rolled back to `stable`, and retried with a fresh
+ * ICE-restart offer from this side, on the same budget and backoff as ICE
+ * restarts; the health says `reconnecting`, then `failed` when the budget is spent.
  */
 export class PeerSession {
   readonly peerId: string;
@@ -50,6 +68,11 @@ export class PeerSession {
   private wasConnected = false;
   private restarts = 0;
   private recoveryTimer: ReturnType<typeof setTimeout> | undefined;
+  private answerTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Set from a failed negotiation until a later offer/answer round completes. */
+  private negotiationBroken = false;
+  private failure: FailureReason | null = null;
+  private reported: FailureReason | null = null;
   private limits: SendLimits | undefined;
   private appliedLimits: SendLimits | undefined;
   private lastAudioEnergy: AudioEnergy | undefined;
@@ -62,19 +85,15 @@ export class PeerSession {
     this.pc.onnegotiationneeded = () => void this.negotiate();
     this.pc.onicecandidate = ({ candidate }) =>
       this.options.sendSignal({ candidate: candidate ? toCandidateInit(candidate) : null });
-    this.pc.ontrack = ({ track }) => {
+    this.pc.ontrack = ({ track, transceiver }) => {
+      // A second video (or audio) m-line from the other side is not ours to show.
+      if (transceiver && transceiver !== this.firstTransceiver(track.kind as TrackKind)) return;
       if (!this.stream.getTracks().includes(track)) this.stream.addTrack(track);
       this.options.onStream?.(this.stream);
     };
     this.pc.oniceconnectionstatechange = () => this.onIceState();
     this.pc.onconnectionstatechange = () => this.onConnectionState();
-    if (options.initiator) {
-      const tracks = options.localTracks();
-      for (const kind of ['audio', 'video'] as const) {
-        const transceiver = this.pc.addTransceiver(kind, { direction: 'sendrecv' });
-        if (tracks[kind]) void transceiver.sender.replaceTrack(tracks[kind]);
-      }
-    }
+    if (options.initiator) this.addTransceivers();
   }
 
   get connection(): RTCPeerConnection {
@@ -154,10 +173,16 @@ export class PeerSession {
     return this.health;
   }
 
+  /** Why the pair is reconnecting or failed, if it failed at something; null while healthy. */
+  get currentFailure(): FailureReason | null {
+    return this.failure;
+  }
+
   close(): void {
     if (this.closed) return;
     this.closed = true;
     clearTimeout(this.recoveryTimer);
+    clearTimeout(this.answerTimer);
     this.pc.onnegotiationneeded = null;
     this.pc.onicecandidate = null;
     this.pc.ontrack = null;
@@ -168,17 +193,46 @@ export class PeerSession {
     this.setHealth('closed');
   }
 
+  /** The sendrecv audio and video transceivers every offer carries, with our current tracks. */
+  private addTransceivers(): void {
+    const tracks = this.options.localTracks();
+    for (const kind of ['audio', 'video'] as const) {
+      const transceiver = this.pc.addTransceiver(kind, { direction: 'sendrecv' });
+      if (tracks[kind]) void transceiver.sender.replaceTrack(tracks[kind]);
+    }
+  }
+
   private async negotiate(): Promise<void> {
     if (this.closed) return;
+    // The answering side offers only after a failed negotiation; if the offer it
+    // could not apply never created transceivers, its own offer must carry them.
+    if (this.pc.getTransceivers().length === 0) this.addTransceivers();
+    let failed: unknown;
     try {
       this.makingOffer = true;
       await this.pc.setLocalDescription();
-      if (this.pc.localDescription) this.options.sendSignal({ description: toDescriptionInit(this.pc.localDescription) });
+      if (this.pc.localDescription) {
+        this.options.sendSignal({ description: toDescriptionInit(this.pc.localDescription) });
+        this.awaitAnswer();
+      }
     } catch (error) {
-      console.warn('peer: could not make an offer', { peerId: this.peerId, error: String(error) });
+      failed = error;
     } finally {
       this.makingOffer = false;
     }
+    if (failed !== undefined) await this.negotiationFailed('offer', failed);
+  }
+
+  /**
+   * An offer nobody answers (the other side could not apply it and rolled
+   * back) would hold this side in have-local-offer for good, and as the
+   * impolite peer it would ignore every offer meant to repair things.
+   */
+  private awaitAnswer(): void {
+    clearTimeout(this.answerTimer);
+    this.answerTimer = setTimeout(() => {
+      if (this.pc.signalingState === 'have-local-offer') void this.negotiationFailed('answer', new Error('no answer to our offer'));
+    }, this.options.answerTimeoutMs ?? 8000);
   }
 
   private async handleDescription(description: RTCSessionDescriptionInit): Promise<void> {
@@ -193,6 +247,7 @@ export class PeerSession {
       this.settingRemoteAnswer = description.type === 'answer';
       await this.pc.setRemoteDescription(description);
       this.settingRemoteAnswer = false;
+      if (description.type === 'answer') clearTimeout(this.answerTimer);
       if (description.type === 'offer') {
         // replaceTrack and setLocalDescription queue on the connection's operations
         // chain in this order; awaiting each in turn would only add trips to the browser.
@@ -205,13 +260,47 @@ export class PeerSession {
       await this.flushCandidates();
     } catch (error) {
       this.settingRemoteAnswer = false;
-      console.warn('peer: could not apply a description', { peerId: this.peerId, type: description.type, error: String(error) });
+      await this.negotiationFailed(`apply ${description.type}`, error);
+      return;
     }
+    this.negotiationSucceeded();
   }
 
   /**
-   * The answering side sends on the transceivers the offer created: one per
-   * kind, made sendrecv and given our current track.
+   * Like the perfect-negotiation sample's `fail(e)`, but a failure here is
+   * repaired rather than shown only: back to stable, then a fresh ICE-restart
+   * offer (either side may offer; glare is settled by the roles as usual).
+   */
+  private async negotiationFailed(operation: string, error: unknown): Promise<void> {
+    if (this.closed) return;
+    console.warn('peer: negotiation failed', { peerId: this.peerId, operation, error: String(error) });
+    clearTimeout(this.answerTimer);
+    this.negotiationBroken = true;
+    this.failure = 'negotiation';
+    const state = this.pc.signalingState;
+    if (state === 'have-local-offer' || state === 'have-remote-offer') {
+      try {
+        await this.pc.setLocalDescription({ type: 'rollback' });
+      } catch {
+        // Closed meanwhile, or already stable: the restart below starts from wherever it is.
+      }
+    }
+    this.retry('negotiation');
+  }
+
+  private negotiationSucceeded(): void {
+    if (!this.negotiationBroken) return;
+    this.negotiationBroken = false;
+    this.failure = null;
+    this.restarts = 0;
+    // Media flows again once ICE does: take the health from ICE's current state.
+    this.onIceState();
+  }
+
+  /**
+   * The answering side sends on the transceivers the offer created: the first
+   * of each kind, made sendrecv and given our current track. Any further ones
+   * (a second video, say) are answered inactive: nothing sent, nothing wanted.
    */
   private async adoptTransceivers(): Promise<void> {
     const tracks = this.options.localTracks();
@@ -219,7 +308,11 @@ export class PeerSession {
     const replacing: Array<Promise<void>> = [];
     for (const transceiver of this.pc.getTransceivers()) {
       const kind = transceiver.receiver.track.kind as TrackKind;
-      if (seen.has(kind) || isStopped(transceiver)) continue;
+      if (isStopped(transceiver)) continue;
+      if (seen.has(kind)) {
+        transceiver.direction = 'inactive';
+        continue;
+      }
       seen.add(kind);
       if (transceiver.direction === 'recvonly' || transceiver.direction === 'inactive') transceiver.direction = 'sendrecv';
       if (transceiver.sender.track !== tracks[kind]) replacing.push(transceiver.sender.replaceTrack(tracks[kind]));
@@ -244,17 +337,26 @@ export class PeerSession {
   }
 
   private senderFor(kind: TrackKind): RTCRtpSender | undefined {
-    return this.pc
-      .getTransceivers()
-      .find((transceiver) => !isStopped(transceiver) && transceiver.receiver.track.kind === kind)?.sender;
+    return this.firstTransceiver(kind)?.sender;
+  }
+
+  private firstTransceiver(kind: TrackKind): RTCRtpTransceiver | undefined {
+    return this.pc.getTransceivers().find((transceiver) => !isStopped(transceiver) && transceiver.receiver.track.kind === kind);
   }
 
   private onIceState(): void {
     const state = this.pc.iceConnectionState;
+    if (this.negotiationBroken) {
+      // The negotiation retry owns the timer and the health until a round completes:
+      // ICE may well say "connected" while no media can flow.
+      if (state === 'connected' || state === 'completed') this.wasConnected = true;
+      return;
+    }
     clearTimeout(this.recoveryTimer);
     if (state === 'connected' || state === 'completed') {
       this.wasConnected = true;
       this.restarts = 0;
+      this.failure = null;
       this.setHealth('connected');
       if (this.limits) void this.applySendLimits(this.limits);
     } else if (state === 'disconnected') {
@@ -272,13 +374,25 @@ export class PeerSession {
     if (this.pc.connectionState === 'failed') this.recover();
   }
 
-  /** ICE restart with bounded retries and backoff (1 s, 2 s, 4 s …). */
+  /** ICE is not healthy: restart it, unless a negotiation retry is under way (it restarts ICE too). */
   private recover(): void {
-    if (this.closed) return;
+    if (this.closed || this.negotiationBroken) return;
     const state = this.pc.iceConnectionState;
     if (state === 'connected' || state === 'completed') return;
+    this.retry('ice');
+  }
+
+  /**
+   * ICE restart with bounded retries and backoff (now, then 1 s, 2 s, 4 s, 8 s).
+   * A restart is also a fresh offer, so it repairs a failed negotiation too;
+   * both kinds of failure draw on the same budget.
+   */
+  private retry(reason: FailureReason): void {
+    if (this.closed) return;
+    this.failure = reason;
     const max = this.options.maxIceRestarts ?? 5;
     if (this.restarts >= max) {
+      clearTimeout(this.recoveryTimer);
       this.setHealth('failed');
       return;
     }
@@ -289,15 +403,18 @@ export class PeerSession {
     this.recoveryTimer = setTimeout(() => {
       if (this.closed) return;
       this.pc.restartIce();
-      // If nothing improves, try again (the next attempt waits longer).
-      this.recoveryTimer = setTimeout(() => this.recover(), 8000);
+      // If nothing improves, try again (the next attempt waits longer). A
+      // negotiation retry is driven by its answer (or its answer timeout) instead.
+      this.recoveryTimer = setTimeout(() => this.recover(), RESTART_WATCH_MS);
     }, delay);
   }
 
   private setHealth(health: PeerHealth): void {
-    if (this.health === health) return;
+    const failure = health === 'reconnecting' || health === 'failed' ? this.failure : null;
+    if (this.health === health && this.reported === failure) return;
     this.health = health;
-    this.options.onHealth?.(health);
+    this.reported = failure;
+    this.options.onHealth?.(health, failure);
   }
 }
 

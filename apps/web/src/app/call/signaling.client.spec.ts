@@ -1,56 +1,34 @@
 import { TestBed } from '@angular/core/testing';
-import type { Socket } from 'socket.io-client';
+import { FakeSocket } from '../../testing/fake-socket';
 import { APP_ORIGIN } from '../core/browser.tokens';
 import { SignalingClient } from './signaling.client';
 import { SOCKET_FACTORY } from './socket.factory';
 
-/** Just what SignalingClient uses of a socket.io-client Socket; the test fires its events. */
-class FakeSocket {
-  private readonly listeners = new Map<string, Array<(...args: unknown[]) => void>>();
-  disconnected = false;
-
-  on(event: string, listener: (...args: unknown[]) => void): this {
-    this.listeners.set(event, [...(this.listeners.get(event) ?? []), listener]);
-    return this;
-  }
-
-  fire(event: string, ...args: unknown[]): void {
-    for (const listener of this.listeners.get(event) ?? []) listener(...args);
-  }
-
-  removeAllListeners(): this {
-    this.listeners.clear();
-    return this;
-  }
-
-  disconnect(): this {
-    this.disconnected = true;
-    return this;
-  }
+/** A SignalingClient whose every connection attempt gets a new FakeSocket, kept in `sockets`. */
+function setup() {
+  const sockets: FakeSocket[] = [];
+  TestBed.configureTestingModule({
+    providers: [
+      SignalingClient,
+      { provide: APP_ORIGIN, useValue: 'https://meet.example' },
+      {
+        provide: SOCKET_FACTORY,
+        useValue: () => {
+          const socket = new FakeSocket();
+          sockets.push(socket);
+          return socket.asSocket();
+        },
+      },
+    ],
+  });
+  return { sockets, client: TestBed.inject(SignalingClient) };
 }
 
 describe('SignalingClient.connect', () => {
   let sockets: FakeSocket[];
   let client: SignalingClient;
 
-  beforeEach(() => {
-    sockets = [];
-    TestBed.configureTestingModule({
-      providers: [
-        SignalingClient,
-        { provide: APP_ORIGIN, useValue: 'https://meet.example' },
-        {
-          provide: SOCKET_FACTORY,
-          useValue: () => {
-            const socket = new FakeSocket();
-            sockets.push(socket);
-            return socket as unknown as Socket;
-          },
-        },
-      ],
-    });
-    client = TestBed.inject(SignalingClient);
-  });
+  beforeEach(() => ({ sockets, client } = setup()));
 
   it('shares one attempt between the lobby warm-up and Join', async () => {
     const warmUp = client.connect();
@@ -89,5 +67,112 @@ describe('SignalingClient.connect', () => {
     expect(sockets).toHaveLength(2);
     sockets[1].fire('connect');
     await expect(again).resolves.toBeUndefined();
+  });
+});
+
+describe('SignalingClient', () => {
+  let sockets: FakeSocket[];
+  let client: SignalingClient;
+
+  beforeEach(async () => {
+    ({ sockets, client } = setup());
+    const connected = client.connect();
+    sockets[0].fire('connect');
+    await connected;
+  });
+
+  it('hands a handler only events that pass their schema', () => {
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const seen: unknown[] = [];
+    client.on('room-updated', (event) => seen.push(event));
+    sockets[0].fire('room-updated', { locked: true });
+    sockets[0].fire('room-updated', { locked: 'yes' });
+    expect(seen).toEqual([{ locked: true }]);
+    expect(warn).toHaveBeenCalledWith('signaling: dropped a malformed event', { event: 'room-updated' });
+    warn.mockRestore();
+  });
+
+  it('sends the contract\'s events with their payloads and parses the ack', async () => {
+    sockets[0].answer = () => ({ ok: false, error: { code: 'RATE_LIMITED', message: 'slow down' } });
+    await expect(client.send('chat', { text: 'hi' })).resolves.toEqual({ ok: false, error: { code: 'RATE_LIMITED', message: 'slow down' } });
+    await client.send('leave');
+    client.signal({ to: 'peer-0001', data: { candidate: null } });
+    expect(sockets[0].emitted).toEqual([
+      { event: 'chat', args: [{ text: 'hi' }] },
+      { event: 'leave', args: [] },
+      { event: 'signal', args: [{ to: 'peer-0001', data: { candidate: null } }] },
+    ]);
+    sockets[0].answer = () => ({ ok: 'maybe' });
+    await expect(client.send('host:end')).resolves.toMatchObject({ ok: false, error: { code: 'INVALID_PAYLOAD' } });
+  });
+
+  it('refuses, at compile time, an event or payload the contract does not have', () => {
+    // Never called: the compiler checks these lines (tsconfig.spec in `nx typecheck web`).
+    const misuse = () => {
+      // @ts-expect-error not an event of the contract
+      void client.send('shout', { text: 'hi' });
+      // @ts-expect-error chat takes {text}
+      void client.send('chat', { body: 'hi' });
+      // @ts-expect-error leave takes no payload
+      void client.send('leave', { reason: 'bye' });
+      // @ts-expect-error a signal names its target
+      client.signal({ data: { candidate: null } });
+      // @ts-expect-error the server sends no such event
+      client.on('peer-shouted', () => undefined);
+    };
+    expect(typeof misuse).toBe('function');
+  });
+
+  it('runs reconnect handlers on each reconnection, not the first connection, until unsubscribed', () => {
+    const reconnects = jest.fn();
+    const unsubscribe = client.onReconnect(reconnects);
+    expect(reconnects).not.toHaveBeenCalled();
+    sockets[0].fire('disconnect');
+    expect(client.state()).toBe('reconnecting');
+    sockets[0].fire('connect');
+    expect(reconnects).toHaveBeenCalledTimes(1);
+    unsubscribe();
+    sockets[0].fire('connect');
+    expect(reconnects).toHaveBeenCalledTimes(1);
+  });
+
+  describe('listener cleanup', () => {
+    it('an unsubscribe removes exactly the socket listener it added', () => {
+      const before = sockets[0].listenerCount('signal');
+      const first = jest.fn();
+      const second = jest.fn();
+      const off = client.on('signal', first);
+      client.on('signal', second);
+      off();
+      expect(sockets[0].listenerCount('signal')).toBe(before + 1);
+      sockets[0].fire('signal', { from: 'peer-0001', data: { candidate: null } });
+      expect(first).not.toHaveBeenCalled();
+      expect(second).toHaveBeenCalledTimes(1);
+    });
+
+    it('close leaves no socket listener and no reconnect handler behind', async () => {
+      const reconnects = jest.fn();
+      client.onReconnect(reconnects);
+      client.on('peer-joined', jest.fn());
+      client.close();
+      expect(sockets[0].listenerCount()).toBe(0);
+      expect(sockets[0].disconnected).toBe(true);
+
+      // The next call's connection reconnects without the old call's handler.
+      const again = client.connect();
+      sockets[1].fire('connect');
+      await again;
+      sockets[1].fire('disconnect');
+      sockets[1].fire('connect');
+      expect(reconnects).not.toHaveBeenCalled();
+    });
+
+    it('a failed first connection leaves no listener behind', async () => {
+      client.close();
+      const attempt = client.connect();
+      sockets[1].fire('connect_error', new Error('refused'));
+      await expect(attempt).rejects.toThrow('refused');
+      expect(sockets[1].listenerCount()).toBe(0);
+    });
   });
 });

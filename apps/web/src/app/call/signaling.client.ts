@@ -1,6 +1,6 @@
 import { Injectable, type OnDestroy, inject, signal } from '@angular/core';
-import type { Socket } from 'socket.io-client';
 import {
+  type ClientToServerEvents,
   type Failure,
   type JoinAck,
   type JoinRequest,
@@ -9,15 +9,24 @@ import {
   SIGNALING_NAMESPACE,
   type ServerEventPayload,
   type ServerToClientEvents,
+  type SignalRequest,
   joinAckSchema,
   okAckSchema,
 } from '@mesh-meet/protocol';
 import { APP_ORIGIN } from '../core/browser.tokens';
-import { SOCKET_FACTORY } from './socket.factory';
+import { SOCKET_FACTORY, type SignalingSocket } from './socket.factory';
 
 export type SignalingState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'closed';
 type ServerEventName = keyof ServerToClientEvents;
 type Handler<E extends ServerEventName> = (payload: ServerEventPayload<E>) => void;
+/** Removes what an `on…` registered. */
+export type Unsubscribe = () => void;
+
+/** The browser events the server answers with `{ok}` (all but `join`, whose ack carries the call). */
+export type OkEvent = Exclude<keyof ClientToServerEvents, 'join'>;
+/** An event's arguments without its ack: `[payload]`, or `[]` for `leave` and `host:end`. */
+export type PayloadOf<E extends OkEvent> =
+  Parameters<ClientToServerEvents[E]> extends [infer Payload, ...unknown[]] ? [Payload] : [];
 
 const ACK_TIMEOUT_MS = 10_000;
 
@@ -25,15 +34,18 @@ const ACK_TIMEOUT_MS = 10_000;
  * The Socket.IO connection to `/signaling`. Everything the server sends is
  * parsed with the protocol's schema before a handler sees it; acks too.
  * Socket.IO reconnects by itself; `onReconnect` handlers run each time it does.
+ * Every `on…` returns its unsubscribe, and `close()` drops them all: a handler
+ * never outlives the call it was registered for.
  */
 @Injectable()
 export class SignalingClient implements OnDestroy {
   private readonly origin = inject(APP_ORIGIN);
   private readonly createSocket = inject(SOCKET_FACTORY);
-  private socket: Socket | undefined;
+  private socket: SignalingSocket | undefined;
   private connecting: Promise<void> | undefined;
-  private readonly reconnectHandlers: Array<() => void> = [];
-  readonly state = signal<SignalingState>('idle');
+  private readonly reconnectHandlers = new Set<() => void>();
+  private readonly _state = signal<SignalingState>('idle');
+  readonly state = this._state.asReadonly();
 
   /**
    * Opens the connection; resolves once connected (the first time). The
@@ -49,7 +61,7 @@ export class SignalingClient implements OnDestroy {
   }
 
   private open(): Promise<void> {
-    this.state.set('connecting');
+    this._state.set('connecting');
     const socket = this.createSocket(`${this.origin}${SIGNALING_NAMESPACE}`, {
       // WebSocket only: no sticky sessions needed behind a load balancer.
       transports: ['websocket'],
@@ -60,12 +72,13 @@ export class SignalingClient implements OnDestroy {
     this.socket = socket;
     let connectedBefore = false;
     socket.on('disconnect', () => {
-      if (this.state() !== 'closed') this.state.set('reconnecting');
+      if (this._state() !== 'closed') this._state.set('reconnecting');
     });
     return new Promise<void>((resolve, reject) => {
       socket.on('connect', () => {
-        this.state.set('connected');
-        if (connectedBefore) for (const handler of this.reconnectHandlers) handler();
+        this._state.set('connected');
+        // A copy: a handler may unsubscribe itself (or another) while we go through them.
+        if (connectedBefore) for (const handler of [...this.reconnectHandlers]) handler();
         connectedBefore = true;
         resolve();
       });
@@ -78,35 +91,44 @@ export class SignalingClient implements OnDestroy {
     });
   }
 
-  on<E extends ServerEventName>(event: E, handler: Handler<E>): void {
+  /** Runs `handler` with each `event` the server sends that passes its schema; malformed ones are dropped. */
+  on<E extends ServerEventName>(event: E, handler: Handler<E>): Unsubscribe {
+    const socket = this.requireSocket();
     const schema = SERVER_EVENT_SCHEMAS[event];
-    this.requireSocket().on(event as string, (payload: unknown) => {
+    // Typed as the contract says, but the payload is only trusted after the schema passed it.
+    const listener = ((payload: unknown) => {
       const parsed = schema.safeParse(payload);
       if (parsed.success) handler(parsed.data as ServerEventPayload<E>);
       else console.warn('signaling: dropped a malformed event', { event });
-    });
+    }) as ServerToClientEvents[E];
+    socket.on(event, listener as never);
+    return () => socket.off(event, listener as never);
   }
 
-  onReconnect(handler: () => void): void {
-    this.reconnectHandlers.push(handler);
+  /** Runs `handler` each time Socket.IO has reconnected (not on the first connection). */
+  onReconnect(handler: () => void): Unsubscribe {
+    this.reconnectHandlers.add(handler);
+    return () => this.reconnectHandlers.delete(handler);
   }
 
-  async join(request: JoinRequest): Promise<JoinAck> {
+  join(request: JoinRequest): Promise<JoinAck> {
     return this.request(joinAckSchema, 'join', request);
   }
 
   /** Sends an event that answers `{ok}`; resolves with the parsed ack (or a failure). */
-  send(event: string, payload?: unknown): Promise<OkAck> {
-    return payload === undefined ? this.request(okAckSchema, event) : this.request(okAckSchema, event, payload);
+  send<E extends OkEvent>(event: E, ...payload: PayloadOf<E>): Promise<OkAck> {
+    return this.request(okAckSchema, event, ...payload);
   }
 
   /** Fire and forget: signals are many and small; a lost one is covered by ICE restarts. */
-  emit(event: string, payload: unknown): void {
-    this.socket?.emit(event, payload);
+  signal(request: SignalRequest): void {
+    this.socket?.emit('signal', request);
   }
 
+  /** Disconnects and drops every handler: socket listeners and reconnect handlers alike. */
   close(): void {
-    this.state.set('closed');
+    this._state.set('closed');
+    this.reconnectHandlers.clear();
     this.socket?.removeAllListeners();
     this.socket?.disconnect();
     this.socket = undefined;
@@ -117,10 +139,17 @@ export class SignalingClient implements OnDestroy {
     this.close();
   }
 
-  private async request<T>(schema: { safeParse(value: unknown): { success: true; data: T } | { success: false } }, event: string, ...args: unknown[]): Promise<T | Failure> {
+  private async request<T>(
+    schema: { safeParse(value: unknown): { success: true; data: T } | { success: false } },
+    event: keyof ClientToServerEvents,
+    ...args: unknown[]
+  ): Promise<T | Failure> {
     const socket = this.requireSocket();
+    // The public methods above pin each event to its payload; here the ack is parsed, not trusted.
+    const timed = socket.timeout(ACK_TIMEOUT_MS);
+    const emitWithAck = timed.emitWithAck as (this: typeof timed, event: string, ...args: unknown[]) => Promise<unknown>;
     try {
-      const ack: unknown = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck(event, ...args);
+      const ack = await emitWithAck.call(timed, event, ...args);
       const parsed = schema.safeParse(ack);
       if (parsed.success) return parsed.data;
       return { ok: false, error: { code: 'INVALID_PAYLOAD', message: 'unexpected answer from the server' } };
@@ -129,7 +158,7 @@ export class SignalingClient implements OnDestroy {
     }
   }
 
-  private requireSocket(): Socket {
+  private requireSocket(): SignalingSocket {
     if (!this.socket) throw new Error('signaling: connect() first');
     return this.socket;
   }

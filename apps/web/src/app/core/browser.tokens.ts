@@ -19,6 +19,36 @@ export const PEER_CONNECTION_FACTORY = new InjectionToken<PeerConnectionFactory>
   factory: () => (configuration) => new RTCPeerConnection(configuration),
 });
 
+/** Where remote tracks are gathered for a <video>; jsdom has no MediaStream, so specs hand in a fake. */
+export const MEDIA_STREAM_FACTORY = new InjectionToken<() => MediaStream>('MEDIA_STREAM_FACTORY', {
+  providedIn: 'root',
+  factory: () => () => new MediaStream(),
+});
+
+/** `window.matchMedia`, for layouts that follow the screen's shape. */
+export const MATCH_MEDIA = new InjectionToken<(query: string) => MediaQueryList>('MATCH_MEDIA', {
+  providedIn: 'root',
+  factory: () => (query) => window.matchMedia(query),
+});
+
+/** The browser's yes/no dialog (`window.confirm`), for actions that cannot be undone. */
+export const CONFIRM = new InjectionToken<(message: string) => boolean>('CONFIRM', {
+  providedIn: 'root',
+  factory: () => (message) => window.confirm(message),
+});
+
+/** Undefined where the browser offers none (plain http on a LAN address): the link stays on screen to copy. */
+export const CLIPBOARD = new InjectionToken<Pick<Clipboard, 'writeText'> | undefined>('CLIPBOARD', {
+  providedIn: 'root',
+  factory: () => (typeof navigator === 'undefined' ? undefined : navigator.clipboard),
+});
+
+/** The languages the person prefers, most preferred first (`navigator.languages`). */
+export const PREFERRED_LANGUAGES = new InjectionToken<readonly string[]>('PREFERRED_LANGUAGES', {
+  providedIn: 'root',
+  factory: () => (typeof navigator === 'undefined' ? [] : (navigator.languages ?? [navigator.language])),
+});
+
 /** localStorage, or memory where the browser refuses it (some private modes throw on access). */
 export const STORAGE = new InjectionToken<Storage>('STORAGE', {
   providedIn: 'root',

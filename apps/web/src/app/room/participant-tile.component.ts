@@ -22,6 +22,7 @@ import { ReleaseMediaDirective } from '../shared/release-media.directive';
     '[attr.data-video]': "videoOn() ? 'on' : 'off'",
     '[attr.data-screen]': "peer().media.screen ? 'on' : 'off'",
     '[attr.data-health]': 'peer().health',
+    '[attr.data-failure]': 'peer().failure ?? null',
     '[class.speaking]': 'speaking()',
   },
   template: `
@@ -74,7 +75,7 @@ export class ParticipantTileComponent {
       case 'reconnecting':
         return this.i18n.t('room.reconnecting');
       case 'failed':
-        return this.i18n.t('room.failed');
+        return this.i18n.t(this.peer().failure === 'negotiation' ? 'room.failed.negotiation' : 'room.failed');
       default:
         return null;
     }

@@ -3,6 +3,7 @@ import { CallService } from '../call/call.service';
 import { CallStore, type RemotePeer } from '../call/call.store';
 import { LocalMediaService } from '../call/local-media.service';
 import { SignalingClient } from '../call/signaling.client';
+import { APP_ORIGIN, CONFIRM, MATCH_MEDIA } from '../core/browser.tokens';
 import { I18n } from '../core/i18n/i18n.service';
 import { CopyButtonComponent } from '../shared/copy-button.component';
 import { IconComponent } from '../shared/icon.component';
@@ -26,12 +27,14 @@ export class RoomComponent {
   protected readonly media = inject(LocalMediaService);
   protected readonly signaling = inject(SignalingClient);
   private readonly call = inject(CallService);
+  private readonly confirm = inject(CONFIRM);
+  private readonly origin = inject(APP_ORIGIN);
 
   protected readonly panel = signal<Panel>(null);
   protected readonly unreadChat = signal(0);
   protected readonly playAttempt = signal(0);
   protected readonly shareFailed = signal(false);
-  protected readonly inviteUrl = computed(() => `${location.origin}/r/${this.store.room()?.roomId ?? ''}`);
+  protected readonly inviteUrl = computed(() => `${this.origin}/r/${this.store.room()?.roomId ?? ''}`);
   private readonly narrow = signal(false);
   /**
    * Rows and columns so every tile fits on screen at once, as large as it can:
@@ -46,7 +49,7 @@ export class RoomComponent {
   private readonly localVideo = viewChild.required<ElementRef<HTMLVideoElement>>('localVideo');
 
   constructor() {
-    const portrait = matchMedia('(max-width: 720px)');
+    const portrait = inject(MATCH_MEDIA)('(max-width: 720px)');
     this.narrow.set(portrait.matches);
     const onChange = (event: MediaQueryListEvent) => this.narrow.set(event.matches);
     portrait.addEventListener('change', onChange);
@@ -99,11 +102,11 @@ export class RoomComponent {
   }
 
   endMeeting(): void {
-    if (confirm(this.i18n.t('room.endConfirm'))) void this.call.endMeeting();
+    if (this.confirm(this.i18n.t('room.endConfirm'))) void this.call.endMeeting();
   }
 
   remove(peer: RemotePeer): void {
-    if (confirm(this.i18n.t('room.removeConfirm', { name: peer.name }))) void this.call.removePeer(peer.peerId);
+    if (this.confirm(this.i18n.t('room.removeConfirm', { name: peer.name }))) void this.call.removePeer(peer.peerId);
   }
 
   enableSound(): void {

@@ -1,4 +1,5 @@
 import { ChangeDetectionStrategy, Component, inject, input, signal } from '@angular/core';
+import { CLIPBOARD } from '../core/browser.tokens';
 import { I18n } from '../core/i18n/i18n.service';
 
 /** Copies `text` to the clipboard and says so for a moment. */
@@ -11,13 +12,15 @@ import { I18n } from '../core/i18n/i18n.service';
 })
 export class CopyButtonComponent {
   protected readonly i18n = inject(I18n);
+  private readonly clipboard = inject(CLIPBOARD);
   readonly text = input.required<string>();
   readonly label = input('');
   protected readonly copied = signal(false);
 
   async copy(): Promise<void> {
     try {
-      await navigator.clipboard.writeText(this.text());
+      if (!this.clipboard) return;
+      await this.clipboard.writeText(this.text());
       this.copied.set(true);
       setTimeout(() => this.copied.set(false), 2000);
     } catch {

@@ -1,5 +1,5 @@
 import { DOCUMENT, Injectable, inject, signal } from '@angular/core';
-import { STORAGE } from '../browser.tokens';
+import { PREFERRED_LANGUAGES, STORAGE } from '../browser.tokens';
 import { EN, JA, type MessageKey } from './messages';
 
 export type Language = 'en' | 'ja';
@@ -15,6 +15,7 @@ const KEY = 'mesh-meet.lang';
 export class I18n {
   private readonly storage = inject(STORAGE);
   private readonly document = inject(DOCUMENT);
+  private readonly preferred = inject(PREFERRED_LANGUAGES);
   readonly language = signal<Language>(this.initial());
 
   constructor() {
@@ -39,7 +40,6 @@ export class I18n {
   private initial(): Language {
     const saved = this.storage.getItem(KEY);
     if (saved === 'en' || saved === 'ja') return saved;
-    const preferred = typeof navigator === 'undefined' ? [] : (navigator.languages ?? [navigator.language]);
-    return preferred.some((language) => language?.toLowerCase().startsWith('ja')) ? 'ja' : 'en';
+    return this.preferred.some((language) => language?.toLowerCase().startsWith('ja')) ? 'ja' : 'en';
   }
 }

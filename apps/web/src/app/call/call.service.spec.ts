@@ -1,0 +1,232 @@
+import { TestBed } from '@angular/core/testing';
+import type { JoinAck, SignalData } from '@mesh-meet/protocol';
+import { FakeMediaStream, FakePeerConnection, FakeTrack } from '../../testing/fake-peer-connection';
+import { FakeSocket } from '../../testing/fake-socket';
+import { APP_ORIGIN, MEDIA_DEVICES, MEDIA_STREAM_FACTORY, MemoryStorage, PEER_CONNECTION_FACTORY, STORAGE } from '../core/browser.tokens';
+import { CallService } from './call.service';
+import { CallStore } from './call.store';
+import { LocalMediaService } from './local-media.service';
+import { SignalingClient } from './signaling.client';
+import { SOCKET_FACTORY } from './socket.factory';
+
+const MEMBER = 'member-0001';
+const LATER = 'member-0002';
+const media = { audio: true, video: true, screen: false };
+
+function joined(peers: string[], resumed = false): JoinAck {
+  return {
+    ok: true,
+    self: { peerId: 'self-0001', role: 'guest', userId: '3f0c7a2e-8c1b-4d5e-9f6a-1b2c3d4e5f60', resumeToken: 'token', resumed },
+    room: { roomId: 'abc-defg-hij', name: 'Sync', locked: false, maxParticipants: 6 },
+    peers: peers.map((peerId) => ({ peerId, name: peerId, role: 'guest' as const, media })),
+    iceServers: [],
+    iceTransportPolicy: 'all',
+    upstreamBudgetBps: 2_500_000,
+  };
+}
+
+/** A camera and microphone that always start, so the spec can see their tracks stopped. */
+function fakeDevices() {
+  const tracks: FakeTrack[] = [];
+  const devices = {
+    getUserMedia: jest.fn(async (constraints: { audio?: unknown; video?: unknown }) => {
+      const track = new FakeTrack(constraints.video ? 'video' : 'audio');
+      Object.assign(track, { getSettings: () => ({}), addEventListener: () => undefined });
+      tracks.push(track);
+      return { getTracks: () => [track] };
+    }),
+  };
+  return { devices, tracks };
+}
+
+describe('CallService', () => {
+  let sockets: FakeSocket[];
+  let call: CallService;
+  let store: CallStore;
+  let tracks: FakeTrack[];
+  /** The server's answer to each `join`, in order. */
+  let joinAnswers: JoinAck[];
+
+  beforeEach(() => {
+    sockets = [];
+    joinAnswers = [];
+    FakePeerConnection.created = [];
+    const fake = fakeDevices();
+    tracks = fake.tracks;
+    TestBed.configureTestingModule({
+      providers: [
+        CallService,
+        CallStore,
+        LocalMediaService,
+        SignalingClient,
+        { provide: APP_ORIGIN, useValue: 'https://meet.example' },
+        { provide: STORAGE, useValue: new MemoryStorage() },
+        { provide: MEDIA_DEVICES, useValue: fake.devices },
+        { provide: MEDIA_STREAM_FACTORY, useValue: () => new FakeMediaStream() },
+        { provide: PEER_CONNECTION_FACTORY, useValue: (configuration: RTCConfiguration) => new FakePeerConnection(configuration) },
+        {
+          provide: SOCKET_FACTORY,
+          useValue: () => {
+            const socket = new FakeSocket();
+            socket.answer = (event) => (event === 'join' ? (joinAnswers.shift() ?? joined([])) : { ok: true });
+            sockets.push(socket);
+            return socket.asSocket();
+          },
+        },
+      ],
+    });
+    call = TestBed.inject(CallService);
+    store = TestBed.inject(CallStore);
+  });
+
+  afterEach(() => jest.useRealTimers());
+
+  /** Join, with the socket connecting as soon as it is asked to. */
+  async function join(): Promise<FakeSocket> {
+    const joining = call.join({ roomId: 'abc-defg-hij', name: 'Ann' });
+    const socket = sockets.at(-1);
+    if (!socket) throw new Error('no socket was opened');
+    socket.fire('connect');
+    await joining;
+    return socket;
+  }
+
+  it('joins: the call state shows the room and its members, and the newcomer waits for their offers', async () => {
+    joinAnswers.push(joined([MEMBER]));
+    const socket = await join();
+    expect(store.phase()).toBe('in-call');
+    expect(store.peers().map((peer) => peer.peerId)).toEqual([MEMBER]);
+    expect(socket.sent('join')).toEqual([[expect.objectContaining({ roomId: 'abc-defg-hij', name: 'Ann' })]]);
+    expect(FakePeerConnection.created).toHaveLength(1);
+    // The member offers (it was there first); the newcomer creates no transceivers of its own.
+    expect(FakePeerConnection.created[0].transceivers).toEqual([]);
+  });
+
+  it('answers an offer that arrived before its join ack named the sender', async () => {
+    let ack: (value: JoinAck) => void = () => undefined;
+    const joining = call.join({ roomId: 'abc-defg-hij', name: 'Ann' });
+    const socket = sockets[0];
+    socket.answer = (event) => (event === 'join' ? new Promise<JoinAck>((resolve) => (ack = resolve)) : { ok: true });
+    socket.fire('connect');
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    // peer-joined reached the member first: its offer overtakes our ack.
+    const offer: SignalData = { description: { type: 'offer', sdp: 'early-offer' } };
+    socket.fire('signal', { from: MEMBER, data: offer });
+    expect(FakePeerConnection.created).toHaveLength(0);
+    ack(joined([MEMBER]));
+    await joining;
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(FakePeerConnection.created[0].calls).toEqual(['setRemoteDescription(offer)', 'setLocalDescription(answer)']);
+    expect(socket.sent('signal')).toEqual([[{ to: MEMBER, data: { description: { type: 'answer', sdp: 'answer-0' } } }]]);
+  });
+
+  it('a failed join says why, goes back to the lobby and leaves no handler behind', async () => {
+    joinAnswers.push({ ok: false, error: { code: 'ROOM_FULL', message: 'full' } });
+    const socket = await join();
+    expect(store.phase()).toBe('lobby');
+    expect(store.error()).toBe('ROOM_FULL');
+    expect(socket.listenerCount()).toBe(0);
+    expect(socket.disconnected).toBe(true);
+  });
+
+  it('after a failed join and a successful one, a reconnect resumes exactly once', async () => {
+    joinAnswers.push({ ok: false, error: { code: 'ROOM_LOCKED', message: 'locked' } });
+    await join();
+    joinAnswers.push(joined([MEMBER]));
+    const socket = await join();
+    const pc = FakePeerConnection.created[0];
+
+    joinAnswers.push(joined([MEMBER], true));
+    socket.fire('disconnect');
+    socket.fire('connect');
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    const joins = socket.sent('join');
+    expect(joins).toHaveLength(2);
+    expect(joins[1]).toEqual([expect.objectContaining({ resume: { peerId: 'self-0001', token: 'token' } })]);
+    // Resumed: the peer connection is kept.
+    expect(FakePeerConnection.created).toEqual([pc]);
+    expect(pc.close).not.toHaveBeenCalled();
+    expect(store.phase()).toBe('in-call');
+
+    // And the next reconnect once more, not twice.
+    joinAnswers.push(joined([MEMBER], true));
+    socket.fire('disconnect');
+    socket.fire('connect');
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(socket.sent('join')).toHaveLength(3);
+  });
+
+  it('a reconnect whose resume failed joins afresh, offering to the members that came meanwhile', async () => {
+    joinAnswers.push(joined([MEMBER]));
+    const socket = await join();
+    joinAnswers.push(joined([MEMBER, LATER], true));
+    socket.fire('disconnect');
+    socket.fire('connect');
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(store.peers().map((peer) => peer.peerId)).toEqual([MEMBER, LATER]);
+    // We were there before LATER: we open the connection and offer.
+    expect(FakePeerConnection.created[1].transceivers.map((t) => t.direction)).toEqual(['sendrecv', 'sendrecv']);
+  });
+
+  it('shows on the tile that the negotiation with a peer failed', async () => {
+    jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    joinAnswers.push(joined([MEMBER]));
+    const socket = await join();
+    const pc = FakePeerConnection.created[0];
+    pc.remoteDescriptionFailures = 1;
+    socket.fire('signal', { from: MEMBER, data: { description: { type: 'offer', sdp: 'unusable' } } });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(store.peers()[0]).toMatchObject({ health: 'reconnecting', failure: 'negotiation' });
+    call.connectionTo(MEMBER)?.close();
+    jest.restoreAllMocks();
+  });
+
+  describe('listener cleanup', () => {
+    it('after leave: no socket listener, no peer connection, no local track, no timer', async () => {
+      jest.useFakeTimers();
+      await TestBed.inject(LocalMediaService).start();
+      expect(tracks).toHaveLength(2);
+      joinAnswers.push(joined([MEMBER]));
+      const socket = await join();
+      const pc = FakePeerConnection.created[0];
+      expect(jest.getTimerCount()).toBeGreaterThan(0); // speaker detection
+
+      await call.leave();
+      expect(socket.sent('leave')).toHaveLength(1);
+      expect(store.phase()).toBe('left');
+      expect(socket.listenerCount()).toBe(0);
+      expect(socket.disconnected).toBe(true);
+      expect(pc.close).toHaveBeenCalled();
+      expect(pc.onicecandidate).toBeNull();
+      for (const track of tracks) expect(track.stop).toHaveBeenCalled();
+      expect(jest.getTimerCount()).toBe(0);
+    });
+
+    it('after removal by the host the same holds, and a later reconnect of the old socket does nothing', async () => {
+      jest.useFakeTimers();
+      joinAnswers.push(joined([MEMBER]));
+      const socket = await join();
+      socket.fire('removed', { by: 'host' });
+      expect(store.phase()).toBe('removed');
+      expect(socket.listenerCount()).toBe(0);
+      expect(jest.getTimerCount()).toBe(0);
+      socket.fire('connect');
+      expect(socket.sent('join')).toHaveLength(1);
+    });
+
+    it('a rejoin waiting to retry is cancelled by leaving', async () => {
+      jest.useFakeTimers();
+      joinAnswers.push(joined([MEMBER]));
+      const socket = await join();
+      joinAnswers.push({ ok: false, error: { code: 'UNAVAILABLE', message: 'database down' } });
+      socket.fire('disconnect');
+      socket.fire('connect');
+      await jest.advanceTimersByTimeAsync(0);
+      expect(socket.sent('join')).toHaveLength(2);
+      await call.leave();
+      await jest.advanceTimersByTimeAsync(60_000);
+      expect(socket.sent('join')).toHaveLength(2);
+      expect(jest.getTimerCount()).toBe(0);
+    });
+  });
+});
