@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { DatabaseService } from '../database/database.service';
 import { ParticipationEntity, RoomEntity } from '../database/entities';
 import { openDatabase, type ScratchDatabase, scratchBackends } from '../database/scratch-database';
+import { memberFixture } from '../membership/member.fixture';
 import type { Member } from '../membership/membership.store';
 import { MemoryMembershipStore } from '../membership/memory-membership.store';
 import { AttendanceService } from './attendance.service';
@@ -36,19 +37,7 @@ describe.each(scratchBackends('attendance on MariaDB/MySQL'))('AttendanceService
 
   /** Opens a row on `attendance`'s node and seats the member in the store on that node. */
   async function join(attendance: AttendanceService, name: string, at: Date): Promise<Member> {
-    const member: Member = {
-      peerId: `peer${randomUUID().replace(/-/g, '').slice(0, 12)}`,
-      roomId,
-      userId: randomUUID(),
-      name,
-      role: 'guest',
-      media: { audio: false, video: false, screen: false },
-      participationId: randomUUID(),
-      nodeId: attendance.nodeId,
-      connectionId: randomUUID(),
-      resumeTokenHash: '0'.repeat(64),
-      joinedAt: at.toISOString(),
-    };
+    const member = memberFixture({ roomId, name, nodeId: attendance.nodeId, joinedAt: at.toISOString() });
     await attendance.open({ id: member.participationId, roomId, userId: member.userId, peerId: member.peerId, name, role: 'guest' }, at);
     await store.admit(member, 6);
     return member;

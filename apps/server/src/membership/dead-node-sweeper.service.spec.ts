@@ -4,6 +4,7 @@ import { AppLogger } from '../logging/app-logger';
 import { DeadNodeSweeper } from './dead-node-sweeper.service';
 import { DepartureAnnouncer } from './departure-announcer';
 import { MEMBERSHIP_TTL_MS, SWEEP_INTERVAL_MS } from './liveness';
+import { memberFixture } from './member.fixture';
 import type { Member } from './membership.store';
 import { MemoryMembershipStore } from './memory-membership.store';
 
@@ -22,20 +23,7 @@ class RecordingAnnouncer extends DepartureAnnouncer {
 }
 
 const SELF = 'self-node';
-let sequence = 0;
-const member = (name: string, nodeId: string, roomId = 'abc-defg-hij'): Member => ({
-  peerId: `peer-${name}-${++sequence}`,
-  roomId,
-  userId: '00000000-0000-4000-8000-000000000000',
-  name,
-  role: 'guest',
-  media: { audio: false, video: false, screen: false },
-  participationId: `participation-${sequence}`,
-  nodeId,
-  connectionId: `connection-${sequence}`,
-  resumeTokenHash: '0'.repeat(64),
-  joinedAt: new Date().toISOString(),
-});
+const member = (name: string, nodeId: string, roomId = 'abc-defg-hij'): Member => memberFixture({ roomId, name, nodeId });
 
 describe('DeadNodeSweeper', () => {
   let store: MemoryMembershipStore;

@@ -1,23 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { memberFixture } from './member.fixture';
 import type { Member, MembershipStore } from './membership.store';
 
 /** The behaviour every MembershipStore must have; run against memory and against Redis. */
 export function membershipStoreContract(makeStore: () => MembershipStore | Promise<MembershipStore>): void {
   let store: MembershipStore;
   const nodeId = `node-${randomUUID().slice(0, 8)}`;
-  const member = (roomId: string, name: string, node = nodeId): Member => ({
-    peerId: `peer${randomUUID().replace(/-/g, '').slice(0, 12)}`,
-    roomId,
-    userId: randomUUID(),
-    name,
-    role: 'guest',
-    media: { audio: false, video: false, screen: false },
-    participationId: randomUUID(),
-    nodeId: node,
-    connectionId: randomUUID(),
-    resumeTokenHash: 'f'.repeat(64),
-    joinedAt: new Date().toISOString(),
-  });
+  const member = (roomId: string, name: string, node = nodeId): Member => memberFixture({ roomId, name, nodeId: node });
   const freshRoom = () => `tst-${randomUUID().slice(0, 4)}-${randomUUID().slice(0, 3)}`;
 
   beforeEach(async () => {

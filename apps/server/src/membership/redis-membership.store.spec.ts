@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { describeWith, externalService } from '@mesh-meet/testing';
+import { memberFixture } from './member.fixture';
 import { membershipStoreContract } from './membership-store.contract';
 import type { Member } from './membership.store';
 import { RedisMembershipStore } from './redis-membership.store';
@@ -27,19 +28,7 @@ describeWith(redisUrl)('RedisMembershipStore (real Redis)', () => {
   it('drops members of a process that stopped heartbeating at the next admit, and says who they were', async () => {
     const { client, prefix, store } = makeStore();
     const roomId = `tst-dead-${Date.now()}`;
-    const member = (name: string, nodeId: string): Member => ({
-      peerId: `peer${name}${Date.now()}`,
-      roomId,
-      userId: '00000000-0000-4000-8000-000000000000',
-      name,
-      role: 'guest',
-      media: { audio: false, video: false, screen: false },
-      participationId: `p-${name}`,
-      nodeId,
-      connectionId: `c-${name}`,
-      resumeTokenHash: '0'.repeat(64),
-      joinedAt: new Date().toISOString(),
-    });
+    const member = (name: string, nodeId: string): Member => memberFixture({ roomId, name, nodeId });
     await store.heartbeat('alive-node', 60_000);
     await store.heartbeat('dying-node', 60_000);
     const ghost = member('Ghost', 'dying-node');
@@ -59,19 +48,7 @@ describeWith(redisUrl)('RedisMembershipStore (real Redis)', () => {
     const { client } = makeStore();
     const store = new RedisMembershipStore(client);
     const roomId = `tst-${randomUUID().slice(0, 4)}-${randomUUID().slice(0, 3)}`;
-    const member: Member = {
-      peerId: `peer${randomUUID().slice(0, 8)}`,
-      roomId,
-      userId: randomUUID(),
-      name: 'Default',
-      role: 'guest',
-      media: { audio: false, video: false, screen: false },
-      participationId: randomUUID(),
-      nodeId: `default-${randomUUID().slice(0, 8)}`,
-      connectionId: randomUUID(),
-      resumeTokenHash: '0'.repeat(64),
-      joinedAt: new Date().toISOString(),
-    };
+    const member = memberFixture({ roomId, name: 'Default', nodeId: `default-${randomUUID().slice(0, 8)}` });
     await store.admit(member, 6);
     try {
       expect(await client.hexists(`mm:room:{${roomId}}:members`, member.peerId)).toBe(1);
