@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/config';
-import { describeError } from '../database/database.service';
+import { describeError } from '../logging/describe-error';
 import { AppLogger } from '../logging/app-logger';
 import { DepartureAnnouncer } from './departure-announcer';
 import { MEMBERSHIP_TTL_MS, SWEEP_INTERVAL_MS } from './liveness';
