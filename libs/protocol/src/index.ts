@@ -6,3 +6,4 @@ export * from './lib/events';
 export * from './lib/rest';
 export * from './lib/parse';
 export * from './lib/server-event-schemas';
+export * from './lib/text';

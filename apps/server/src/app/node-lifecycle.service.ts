@@ -4,11 +4,9 @@ import { APP_CONFIG, type AppConfig } from '../config/config';
 import { DatabaseService } from '../database/database.service';
 import { AppLogger } from '../logging/app-logger';
 import { describeError } from '../logging/describe-error';
+import { MEMBERSHIP_BEAT_MS, MEMBERSHIP_TTL_MS } from '../membership/liveness';
 import { MembershipStore } from '../membership/membership.store';
 
-/** Membership heartbeat: other processes drop this one's members when it stops for this long. */
-export const MEMBERSHIP_TTL_MS = 15_000;
-const MEMBERSHIP_BEAT_MS = 5_000;
 /** Database heartbeat: bounds how far a crash can overstate attendance. */
 const DATABASE_BEAT_MS = 15_000;
 

@@ -4,6 +4,7 @@ import { IsNull } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { DatabaseService } from '../database/database.service';
 import { ParticipationEntity, ServerNodeEntity, UserEntity } from '../database/entities';
+import { MembershipStore } from '../membership/membership.store';
 
 export interface OpenParticipation {
   id: string;
@@ -24,6 +25,7 @@ export interface OpenParticipation {
 export class AttendanceService {
   constructor(
     private readonly database: DatabaseService,
+    private readonly store: MembershipStore,
     @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'nodeId'>,
   ) {}
 
@@ -72,21 +74,41 @@ export class AttendanceService {
   }
 
   /**
+   * A member resumed on another process: their open row now belongs to that
+   * process, so a restart of the one they left does not close it.
+   */
+  async moveToNode(participationId: string, nodeId: string): Promise<void> {
+    await this.database.run('move attendance', (dataSource) =>
+      dataSource.getRepository(ParticipationEntity).update({ id: participationId, leftAt: IsNull() }, { nodeId }),
+    );
+  }
+
+  /**
    * At start: rows this process left open when it last stopped without closing
    * them (a crash, a kill) are closed at the last time it was known alive.
+   * A row whose participation is still a member in the store is left open:
+   * that person is in the meeting (they resumed on another process, and the
+   * move of their row may not have happened). Run it after this node's own
+   * leftovers were removed from the store (DeadNodeSweeper does that first).
    */
   async recoverAfterCrash(now = new Date()): Promise<number> {
-    return this.database.run('recover attendance', async (dataSource) => {
-      const node = await dataSource.getRepository(ServerNodeEntity).findOneBy({ id: this.config.nodeId });
+    const { open, lastAlive } = await this.database.run('find open attendance', async (dataSource) => ({
+      open: await dataSource.getRepository(ParticipationEntity).findBy({ nodeId: this.config.nodeId, leftAt: IsNull() }),
+      lastAlive: (await dataSource.getRepository(ServerNodeEntity).findOneBy({ id: this.config.nodeId }))?.lastSeenAt ?? now,
+    }));
+    const gone: ParticipationEntity[] = [];
+    for (const row of open) {
+      const member = await this.store.get(row.roomId, row.peerId);
+      if (member?.participationId !== row.id) gone.push(row);
+    }
+    await this.database.run('recover attendance', async (dataSource) => {
       const participations = dataSource.getRepository(ParticipationEntity);
-      const open = await participations.findBy({ nodeId: this.config.nodeId, leftAt: IsNull() });
-      for (const row of open) {
-        const lastAlive = node?.lastSeenAt ?? now;
+      for (const row of gone) {
         const leftAt = lastAlive > row.joinedAt ? lastAlive : row.joinedAt;
-        await participations.update({ id: row.id }, { leftAt, leftReason: 'disconnected' });
+        await participations.update({ id: row.id, leftAt: IsNull() }, { leftAt, leftReason: 'disconnected' });
       }
-      return open.length;
     });
+    return gone.length;
   }
 
   /** Records that this process is alive (see recoverAfterCrash). */

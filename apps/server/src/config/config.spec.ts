@@ -55,6 +55,7 @@ describe('loadConfig', () => {
     ['LOG_LEVEL', { LOG_LEVEL: 'loud' }],
     ['ICE_TRANSPORT_POLICY', { ICE_TRANSPORT_POLICY: 'relay' }],
     ['ALLOWED_ORIGINS', { ALLOWED_ORIGINS: 'not a url' }],
+    ['IDENTITY_SECRET', { IDENTITY_SECRET: 'short-identity-secret' }],
   ])('stops with a message naming %s', (variable, env) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(variable));
@@ -63,7 +64,7 @@ describe('loadConfig', () => {
   it('never puts a secret value into its error message', () => {
     const secret = 'my-secret-password-value';
     try {
-      loadConfig({ TURN_SECRET: secret, PORT: 'bad' });
+      loadConfig({ TURN_SECRET: secret, IDENTITY_SECRET: secret, PORT: 'bad' });
       throw new Error('expected a ConfigError');
     } catch (error) {
       expect(String(error)).not.toContain(secret);

@@ -77,6 +77,11 @@ export const envSchema = z.object({
   RECONNECT_GRACE_MS: z.coerce.number().int().min(0).max(120000).default(10000),
   /** How long a database call may take before a join fails with UNAVAILABLE (ms). */
   DATABASE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60000).default(3000),
+  /**
+   * Signs the identities the server issues to browsers. Absent: one is
+   * generated once and kept in the database, so every process and restart agree.
+   */
+  IDENTITY_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -106,6 +111,8 @@ export interface AppConfig {
   readonly nodeId: string;
   readonly webDir: string | undefined;
   readonly reconnectGraceMs: number;
+  /** Never logged; undefined: the secret kept in the database (IdentityService). */
+  readonly identitySecret: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -166,6 +173,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, hostname = 'nod
     nodeId: e.NODE_ID ?? hostname.replace(/[^A-Za-z0-9_.-]/g, '-').slice(0, 64),
     webDir: e.WEB_DIR,
     reconnectGraceMs: e.RECONNECT_GRACE_MS,
+    identitySecret: e.IDENTITY_SECRET,
   };
 }
 

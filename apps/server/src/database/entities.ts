@@ -69,7 +69,10 @@ export class ParticipationEntity {
   @Column({ type: 'varchar', length: 8 })
   role!: 'host' | 'guest';
 
-  /** Which server process held the connection, so a restart closes only its own rows. */
+  /**
+   * Which server process holds the connection (moved on a resume onto another
+   * process), so a restart closes only its own rows.
+   */
   @Column({ name: 'node_id', type: 'varchar', length: 64 })
   nodeId!: string;
 
@@ -93,4 +96,18 @@ export class ServerNodeEntity {
   lastSeenAt!: Date;
 }
 
-export const ENTITIES = [RoomEntity, UserEntity, ParticipationEntity, ServerNodeEntity];
+/** A secret the server generated for itself, by name (e.g. `identity`). Never logged. */
+@Entity({ name: 'server_secrets' })
+export class ServerSecretEntity {
+  @PrimaryColumn({ type: 'varchar', length: 32 })
+  name!: string;
+
+  /** base64url of random bytes. */
+  @Column({ type: 'varchar', length: 128 })
+  value!: string;
+
+  @Column({ name: 'created_at', type: 'datetime', precision: 3 })
+  createdAt!: Date;
+}
+
+export const ENTITIES = [RoomEntity, UserEntity, ParticipationEntity, ServerNodeEntity, ServerSecretEntity];

@@ -1,4 +1,3 @@
-import { createConnection } from 'mysql2/promise';
 import type { JoinAck } from '@mesh-meet/protocol';
 import {
   connectClient,
@@ -13,25 +12,9 @@ import {
 } from '@mesh-meet/testing';
 import { type TestServer, startTestServer } from '../testing/test-server';
 import { createDataSource } from './data-source';
+import { scratchMysqlDatabase } from './scratch-database';
 
 const mysqlUrl = externalService('MYSQL_TEST_URL', 'MariaDB/MySQL');
-
-/** A database of its own for this run, so runs never see each other's rows. */
-async function withScratchDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const base = new URL(mysqlUrl as string);
-  const name = `mesh_meet_test_${process.pid}_${Date.now()}`;
-  const admin = await createConnection({ uri: base.toString() });
-  await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4`);
-  const url = new URL(base.toString());
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      await admin.query(`DROP DATABASE IF EXISTS \`${name}\``);
-      await admin.end();
-    },
-  };
-}
 
 async function waitFor(condition: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -42,9 +25,9 @@ async function waitFor(condition: () => Promise<boolean>, timeoutMs = 15_000): P
 }
 
 describeWith(mysqlUrl)('on MariaDB/MySQL (real server)', () => {
-  let scratch: Awaited<ReturnType<typeof withScratchDatabase>>;
+  let scratch: Awaited<ReturnType<typeof scratchMysqlDatabase>>;
   beforeAll(async () => {
-    scratch = await withScratchDatabase();
+    scratch = await scratchMysqlDatabase(mysqlUrl as string);
   });
   afterAll(async () => {
     await scratch?.drop();
@@ -55,14 +38,15 @@ describeWith(mysqlUrl)('on MariaDB/MySQL (real server)', () => {
     await dataSource.initialize();
     try {
       const applied = await dataSource.runMigrations({ transaction: 'each' });
-      expect(applied.map((migration) => migration.name)).toEqual(['InitialSchema1763769600000']);
+      expect(applied.map((migration) => migration.name)).toEqual(['InitialSchema1763769600000', 'ServerSecrets1795910400000']);
       const tables = (await dataSource.query('SHOW TABLES')) as Record<string, string>[];
       expect(tables.map((row) => Object.values(row)[0]).sort()).toEqual(
-        ['migrations', 'participations', 'rooms', 'server_nodes', 'users'],
+        ['migrations', 'participations', 'rooms', 'server_nodes', 'server_secrets', 'users'],
       );
       await dataSource.undoLastMigration();
+      await dataSource.undoLastMigration();
       expect(((await dataSource.query('SHOW TABLES')) as unknown[]).length).toBe(1);
-      expect(await dataSource.runMigrations()).toHaveLength(1);
+      expect(await dataSource.runMigrations()).toHaveLength(2);
       expect(await dataSource.runMigrations()).toHaveLength(0);
     } finally {
       await dataSource.destroy();

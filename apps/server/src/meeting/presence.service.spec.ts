@@ -34,7 +34,7 @@ describe('PresenceService', () => {
     const channels = new MeetingChannels(new MetricsService());
     // A namespace with no sockets: announcements reach nobody, which is all these cases need.
     channels.attach(new Server().of('/signaling') as unknown as SignalingNamespace);
-    const attendance = new AttendanceService(database, config);
+    const attendance = new AttendanceService(database, store, config);
     presence = new PresenceService(store, channels, new Departures(channels, attendance, logger), logger, config);
   });
 
@@ -58,7 +58,7 @@ describe('PresenceService', () => {
       joinedAt: new Date().toISOString(),
     };
     await store.admit(member, 6);
-    await new AttendanceService(database, config).open({ id: member.participationId, ...member });
+    await new AttendanceService(database, store, config).open({ id: member.participationId, ...member });
     const session = { roomId, peerId: member.peerId, userId: member.userId, role: member.role, name: member.name };
     const socket = { id: 'connection-1', data: { session } } as unknown as SignalingSocket;
     await presence.disconnected(socket);

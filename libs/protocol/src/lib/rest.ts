@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import { ERROR_CODES } from './error-codes';
 import { LIMITS } from './limits';
+import { humanTextSchema } from './text';
 
 /** POST /api/rooms */
 export const createRoomRequestSchema = z.strictObject({
-  name: z.string().trim().max(LIMITS.roomNameMaxLength).optional(),
+  /** Blank means the default name; anything else is cleaned like every text shown to people (text.ts). */
+  name: humanTextSchema(LIMITS.roomNameMaxLength, { allowBlank: true }).optional(),
 });
 
 export const createRoomResponseSchema = z.strictObject({

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ERROR_CODES } from './error-codes';
 import { LIMITS } from './limits';
 import { normalizeRoomId } from './room-id';
+import { humanTextSchema } from './text';
 
 /* ---------- building blocks ---------- */
 
@@ -17,11 +18,8 @@ export const roomIdSchema = z
     return roomId;
   });
 
-export const displayNameSchema = z
-  .string()
-  .trim()
-  .min(1, 'must not be empty')
-  .max(LIMITS.nameMaxLength, `must be at most ${LIMITS.nameMaxLength} characters`);
+/** Shown to everyone in the room: cleaned of controls, bidi overrides and invisible characters (text.ts). */
+export const displayNameSchema = humanTextSchema(LIMITS.nameMaxLength);
 
 /** Server-issued peer ids: url-safe random strings. */
 export const peerIdSchema = z
@@ -115,7 +113,7 @@ export const signalRequestSchema = z.object({
 export const mediaStateRequestSchema = mediaStateSchema;
 
 export const chatRequestSchema = z.strictObject({
-  text: z.string().trim().min(1, 'must not be empty').max(LIMITS.chatMaxLength),
+  text: humanTextSchema(LIMITS.chatMaxLength, { allowNewlines: true }),
 });
 
 export const hostLockRequestSchema = z.strictObject({ locked: z.boolean() });
