@@ -5,4 +5,3 @@ export * from './lib/schemas';
 export * from './lib/events';
 export * from './lib/rest';
 export * from './lib/parse';
-export * from './lib/server-event-schemas';
