@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { createApp } from './app/create-app';
 import { ConfigError, loadConfig } from './config/config';
 import { AppLogger } from './logging/app-logger';
+import { IceServersService } from './turn/ice-servers.service';
 
 async function main(): Promise<void> {
   let config;
@@ -24,7 +25,7 @@ async function main(): Promise<void> {
     port: config.port,
     database: config.database.kind,
     redis: Boolean(config.redisUrl),
-    turn: Boolean(config.ice.turnSecret),
+    turn: app.get(IceServersService).turnEnabled,
   });
 }
 

@@ -15,9 +15,10 @@ import {
 } from '../rate-limit/address-rate-limiter';
 import { RedisConnections } from '../redis/redis-connections';
 import { RoomsController } from '../rooms/rooms.controller';
+import { MEETING_PROVIDERS } from '../meeting/meeting.providers';
 import { RoomsService } from '../rooms/rooms.service';
-import { MeetingService } from '../signaling/meeting.service';
 import { SignalingGateway } from '../signaling/signaling.gateway';
+import { IceServersService } from '../turn/ice-servers.service';
 import { NodeLifecycleService } from './node-lifecycle.service';
 
 /** The whole server, wired for one configuration (Redis or not). */
@@ -46,7 +47,8 @@ export class AppModule {
         MetricsService,
         RoomsService,
         AttendanceService,
-        MeetingService,
+        IceServersService,
+        ...MEETING_PROVIDERS,
         SignalingGateway,
         NodeLifecycleService,
       ],

@@ -1,8 +1,9 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { AttendanceService } from '../attendance/attendance.service';
 import { APP_CONFIG, type AppConfig } from '../config/config';
-import { DatabaseService, describeError } from '../database/database.service';
+import { DatabaseService } from '../database/database.service';
 import { AppLogger } from '../logging/app-logger';
+import { describeError } from '../logging/describe-error';
 import { MembershipStore } from '../membership/membership.store';
 
 /** Membership heartbeat: other processes drop this one's members when it stops for this long. */

@@ -27,10 +27,6 @@ export class AttendanceService {
     @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'nodeId'>,
   ) {}
 
-  get nodeId(): string {
-    return this.config.nodeId;
-  }
-
   /** Records the user (creating or renaming the anonymous identity) and opens their row. */
   async open(entry: OpenParticipation, at = new Date()): Promise<void> {
     await this.database.run('open attendance', (dataSource) =>

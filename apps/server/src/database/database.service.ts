@@ -2,6 +2,7 @@ import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { DataSource, EntityTarget, ObjectLiteral, Repository } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { AppLogger } from '../logging/app-logger';
+import { describeError } from '../logging/describe-error';
 import { createDataSource } from './data-source';
 import { DatabaseUnavailableError, withTimeout } from './database-unavailable.error';
 
@@ -113,12 +114,4 @@ export class DatabaseService implements OnApplicationShutdown {
     clearTimeout(this.retryTimer);
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
   }
-}
-
-export function describeError(error: unknown): string {
-  if (error instanceof DatabaseUnavailableError) {
-    return `${error.message}: ${describeError(error.reason)}`;
-  }
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
-  return String(error);
 }

@@ -9,7 +9,7 @@ import type { Response } from 'express';
 import type { ErrorCode, RestError } from '@mesh-meet/protocol';
 import { DatabaseUnavailableError } from '../database/database-unavailable.error';
 import type { AppLogger } from '../logging/app-logger';
-import { describeError } from '../database/database.service';
+import { describeError } from '../logging/describe-error';
 
 /** An HTTP error whose body is a RestError `{code, message, fields?}`. */
 export class ApiError extends HttpException {

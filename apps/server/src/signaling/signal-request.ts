@@ -1,4 +1,11 @@
-import { LIMITS, type ParseResult, type SignalRequest, parsePayload, signalRequestSchema } from '@mesh-meet/protocol';
+import {
+  LIMITS,
+  type ParseResult,
+  type SignalRequest,
+  parsePayload,
+  sessionDescriptionSchema,
+  signalRequestSchema,
+} from '@mesh-meet/protocol';
 
 /**
  * Parses a `signal` payload: the protocol's zod schema decides, this only
@@ -21,8 +28,9 @@ export function parseSignalRequest(payload: unknown): ParseResult<SignalRequest>
   return parsePayload(signalRequestSchema, payload);
 }
 
-const PEER_ID = /^[A-Za-z0-9_-]{8,32}$/;
-const DESCRIPTION_TYPES: ReadonlySet<unknown> = new Set(['offer', 'answer', 'pranswer', 'rollback']);
+// The schema's own bounds, so the two cannot drift apart.
+const PEER_ID = new RegExp(`^[A-Za-z0-9_-]{${LIMITS.peerIdMinLength},${LIMITS.peerIdMaxLength}}$`);
+const DESCRIPTION_TYPES: ReadonlySet<unknown> = new Set(sessionDescriptionSchema.shape.type.options);
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype;
@@ -63,9 +71,9 @@ function isCandidate(value: unknown): boolean {
   // `.nullable().optional()`: absent, undefined, null, or a valid value.
   return (
     isString(candidate, LIMITS.candidateMaxLength) &&
-    (sdpMid == null || isString(sdpMid, 64)) &&
+    (sdpMid == null || isString(sdpMid, LIMITS.sdpMidMaxLength)) &&
     (sdpMLineIndex == null || isIndex(sdpMLineIndex)) &&
-    (usernameFragment == null || isString(usernameFragment, 256))
+    (usernameFragment == null || isString(usernameFragment, LIMITS.usernameFragmentMaxLength))
   );
 }
 
@@ -74,5 +82,5 @@ function isString(value: unknown, maxLength: number): boolean {
 }
 
 function isIndex(value: unknown): boolean {
-  return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 1024;
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= LIMITS.sdpMLineIndexMax;
 }

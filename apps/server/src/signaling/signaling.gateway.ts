@@ -8,8 +8,8 @@ import { type BeforeApplicationShutdown, Inject } from '@nestjs/common';
 import type { ZodType } from 'zod';
 import {
   CLIENT_EVENTS,
+  type ErrorCode,
   type Failure,
-  type JoinAck,
   type OkAck,
   chatRequestSchema,
   emptyRequestSchema,
@@ -21,22 +21,41 @@ import {
   parsePayload,
 } from '@mesh-meet/protocol';
 import { APP_CONFIG, type AppConfig } from '../config/config';
-import { describeError } from '../database/database.service';
 import { DatabaseUnavailableError } from '../database/database-unavailable.error';
 import { AppLogger } from '../logging/app-logger';
+import { describeError } from '../logging/describe-error';
+import { AdmissionService } from '../meeting/admission.service';
+import { HostActionsService } from '../meeting/host-actions.service';
+import { MeetingChannels } from '../meeting/meeting-channels.service';
+import { MeetingError } from '../meeting/meeting-error';
+import { PresenceService } from '../meeting/presence.service';
+import { RoomTalkService } from '../meeting/room-talk.service';
+import { SignalRelay } from '../meeting/signal-relay.service';
+import type { SignalingNamespace, SignalingSocket } from '../meeting/socket-session';
 import { MetricsService } from '../metrics/metrics.service';
 import { clientAddress } from '../rate-limit/client-address';
 import { SOCKET_MESSAGE_BURST, SOCKET_MESSAGES_PER_SECOND, TokenBucket } from '../rate-limit/token-bucket';
-import { MeetingService } from './meeting.service';
 import { parseSignalRequest } from './signal-request';
-import { SignalingError, failure } from './signaling-error';
 import { payloadAndAck } from './socket-payload';
-import type { SignalingNamespace, SignalingSocket } from './socket-session';
 
 const OK: OkAck = { ok: true };
 
+/** Runs a rule that answers nothing but success. */
+async function done(work: Promise<void>): Promise<OkAck> {
+  await work;
+  return OK;
+}
+
+function failure(code: ErrorCode, message: string): Failure {
+  return { ok: false, error: { code, message } };
+}
+
 type ClientEvent = (typeof CLIENT_EVENTS)[keyof typeof CLIENT_EVENTS];
 type Handler = (socket: SignalingSocket, payload: unknown) => Promise<unknown>;
+/** The protocol schema, or a parser held to it by a spec (parseSignalRequest). */
+type Parser<T> = ZodType<T> | ((payload: unknown) => ParseResult<T>);
+/** One row of the event table, made into the event's handler once the event is known. */
+type Route = (event: ClientEvent) => Handler;
 type SocketListener = (this: SignalingSocket, ...args: unknown[]) => void;
 
 /**
@@ -59,11 +78,13 @@ function socketListener(
 }
 
 /**
- * The Socket.IO namespace `/signaling`. Each handler parses its payload with
- * the protocol schema, spends one token of the connection's budget, and
- * answers through the ack: `{ok:true,…}` or `{ok:false, error:{code, message}}`.
- * Nothing a client sends can throw past this class, so the connection and
- * the server go on after any rejection.
+ * The Socket.IO namespace `/signaling`: a thin adapter between the wire and
+ * the meeting rules (apps/server/src/meeting). One table names, per client
+ * event, its parser and the rule it runs; every message spends one token of
+ * the connection's budget, is parsed, and is answered through the ack:
+ * `{ok:true,…}` or `{ok:false, error:{code, message}}`. Nothing a client
+ * sends can throw past this class, so the connection and the server go on
+ * after any rejection.
  *
  * The handlers are bound on each socket in handleConnection rather than with
  * @SubscribeMessage: Nest's adapter builds an RxJS pipeline per handler per
@@ -87,28 +108,39 @@ export class SignalingGateway
   private readonly listeners: ReadonlyArray<readonly [ClientEvent, SocketListener]>;
 
   constructor(
-    private readonly meeting: MeetingService,
+    private readonly channels: MeetingChannels,
+    private readonly admission: AdmissionService,
+    private readonly presence: PresenceService,
+    private readonly relay: SignalRelay,
+    private readonly talk: RoomTalkService,
+    private readonly host: HostActionsService,
     private readonly metrics: MetricsService,
     private readonly logger: AppLogger,
     @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'trustProxy'>,
   ) {
-    const handlers: Record<ClientEvent, Handler> = {
-      [CLIENT_EVENTS.join]: (socket, payload) => this.join(socket, payload),
-      [CLIENT_EVENTS.signal]: (socket, payload) => this.signal(socket, payload),
-      [CLIENT_EVENTS.mediaState]: (socket, payload) => this.mediaState(socket, payload),
-      [CLIENT_EVENTS.chat]: (socket, payload) => this.chat(socket, payload),
-      [CLIENT_EVENTS.leave]: (socket, payload) => this.leave(socket, payload),
-      [CLIENT_EVENTS.hostLock]: (socket, payload) => this.hostLock(socket, payload),
-      [CLIENT_EVENTS.hostRemove]: (socket, payload) => this.hostRemove(socket, payload),
-      [CLIENT_EVENTS.hostEnd]: (socket, payload) => this.hostEnd(socket, payload),
+    const route =
+      <T>(parse: Parser<T>, run: (socket: SignalingSocket, request: T) => Promise<unknown>): Route =>
+      (event) =>
+      (socket, payload) =>
+        this.handle(socket, event, parse, payload, run);
+    // Every client event: how its payload is parsed, and the meeting rule it runs.
+    const routes: Record<ClientEvent, Route> = {
+      [CLIENT_EVENTS.join]: route(joinRequestSchema, (socket, request) => this.admission.join(socket, request)),
+      [CLIENT_EVENTS.signal]: route(parseSignalRequest, (socket, { to, data }) => done(this.relay.relay(socket, to, data))),
+      [CLIENT_EVENTS.mediaState]: route(mediaStateRequestSchema, (socket, media) => done(this.talk.setMedia(socket, media))),
+      [CLIENT_EVENTS.chat]: route(chatRequestSchema, (socket, { text }) => done(this.talk.chat(socket, text))),
+      [CLIENT_EVENTS.leave]: route(emptyRequestSchema, (socket) => done(this.presence.leaveOnRequest(socket))),
+      [CLIENT_EVENTS.hostLock]: route(hostLockRequestSchema, (socket, { locked }) => done(this.host.lock(socket, locked))),
+      [CLIENT_EVENTS.hostRemove]: route(hostRemoveRequestSchema, (socket, { peerId }) => done(this.host.remove(socket, peerId))),
+      [CLIENT_EVENTS.hostEnd]: route(emptyRequestSchema, (socket) => done(this.host.end(socket))),
     };
-    this.listeners = (Object.entries(handlers) as [ClientEvent, Handler][]).map(
-      ([event, handler]) => [event, socketListener(event, handler, logger)] as const,
+    this.listeners = (Object.entries(routes) as [ClientEvent, Route][]).map(
+      ([event, toHandler]) => [event, socketListener(event, toHandler(event), logger)] as const,
     );
   }
 
   afterInit(namespace: SignalingNamespace): void {
-    this.meeting.attach(namespace);
+    this.channels.attach(namespace);
   }
 
   handleConnection(socket: SignalingSocket): void {
@@ -125,86 +157,30 @@ export class SignalingGateway
 
   async handleDisconnect(socket: SignalingSocket): Promise<void> {
     this.metrics.connectedSockets.dec();
-    await this.meeting.disconnected(socket).catch((error: unknown) => {
+    await this.presence.disconnected(socket).catch((error: unknown) => {
       this.logger.warn('leave on disconnect failed', { error: describeError(error) });
     });
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    await this.meeting.leaveAll('disconnected');
-  }
-
-  join(socket: SignalingSocket, payload: unknown): Promise<JoinAck> {
-    return this.handle(socket, CLIENT_EVENTS.join, joinRequestSchema, payload, (request) =>
-      this.meeting.join(socket, request),
-    );
-  }
-
-  signal(socket: SignalingSocket, payload: unknown): Promise<OkAck> {
-    return this.handle(socket, CLIENT_EVENTS.signal, parseSignalRequest, payload, async (request) => {
-      await this.meeting.relaySignal(socket, request.to, request.data);
-      return OK;
-    });
-  }
-
-  mediaState(socket: SignalingSocket, payload: unknown): Promise<OkAck> {
-    return this.handle(socket, CLIENT_EVENTS.mediaState, mediaStateRequestSchema, payload, async (media) => {
-      await this.meeting.setMedia(socket, media);
-      return OK;
-    });
-  }
-
-  chat(socket: SignalingSocket, payload: unknown): Promise<OkAck> {
-    return this.handle(socket, CLIENT_EVENTS.chat, chatRequestSchema, payload, async (request) => {
-      await this.meeting.chat(socket, request.text);
-      return OK;
-    });
-  }
-
-  leave(socket: SignalingSocket, payload: unknown): Promise<OkAck> {
-    return this.handle(socket, CLIENT_EVENTS.leave, emptyRequestSchema, payload, async () => {
-      if (!socket.data.session) throw new SignalingError('NOT_IN_ROOM', 'not in a room');
-      await this.meeting.leave(socket, 'left');
-      return OK;
-    });
-  }
-
-  hostLock(socket: SignalingSocket, payload: unknown): Promise<OkAck> {
-    return this.handle(socket, CLIENT_EVENTS.hostLock, hostLockRequestSchema, payload, async (request) => {
-      await this.meeting.lock(socket, request.locked);
-      return OK;
-    });
-  }
-
-  hostRemove(socket: SignalingSocket, payload: unknown): Promise<OkAck> {
-    return this.handle(socket, CLIENT_EVENTS.hostRemove, hostRemoveRequestSchema, payload, async (request) => {
-      await this.meeting.remove(socket, request.peerId);
-      return OK;
-    });
-  }
-
-  hostEnd(socket: SignalingSocket, payload: unknown): Promise<OkAck> {
-    return this.handle(socket, CLIENT_EVENTS.hostEnd, emptyRequestSchema, payload, async () => {
-      await this.meeting.end(socket);
-      return OK;
-    });
+    await this.presence.leaveAll('disconnected');
   }
 
   /** Rate limit, parse (with the schema, or a parser built on it), run; every failure becomes an ack with a code. */
   private async handle<T, R>(
     socket: SignalingSocket,
     event: string,
-    schema: ZodType<T> | ((payload: unknown) => ParseResult<T>),
+    parse: Parser<T>,
     payload: unknown,
-    run: (request: T) => Promise<R>,
+    run: (socket: SignalingSocket, request: T) => Promise<R>,
   ): Promise<R | Failure> {
     if (!socket.data.bucket.tryTake()) return this.reject(event, failure('RATE_LIMITED', 'slow down'));
-    const parsed = typeof schema === 'function' ? schema(payload) : parsePayload(schema, payload);
+    const parsed = typeof parse === 'function' ? parse(payload) : parsePayload(parse, payload);
     if (!parsed.ok) return this.reject(event, { ok: false, error: parsed.error });
     try {
-      return await run(parsed.value);
+      return await run(socket, parsed.value);
     } catch (error) {
-      if (error instanceof SignalingError) return this.reject(event, failure(error.code, error.message));
+      if (error instanceof MeetingError) return this.reject(event, failure(error.code, error.message));
       const session = socket.data.session;
       if (error instanceof DatabaseUnavailableError) {
         this.logger.warn('database unavailable', { event, roomId: session?.roomId, error: describeError(error) });

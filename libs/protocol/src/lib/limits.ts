@@ -14,6 +14,13 @@ export const LIMITS = {
   sdpMaxLength: 48 * 1024,
   /** Longest ICE candidate line accepted (characters). */
   candidateMaxLength: 1024,
+  /** The other fields of an ICE candidate: media id length, m-line index, ICE username fragment length. */
+  sdpMidMaxLength: 64,
+  sdpMLineIndexMax: 1024,
+  usernameFragmentMaxLength: 256,
+  /** Server-issued peer ids: url-safe random strings of this many characters. */
+  peerIdMinLength: 8,
+  peerIdMaxLength: 32,
   /** Mesh rooms: default capacity and the highest an operator may configure. */
   defaultMaxParticipants: 6,
   maxParticipantsCeiling: 12,

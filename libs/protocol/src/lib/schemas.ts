@@ -24,7 +24,9 @@ export const displayNameSchema = z
   .max(LIMITS.nameMaxLength, `must be at most ${LIMITS.nameMaxLength} characters`);
 
 /** Server-issued peer ids: url-safe random strings. */
-export const peerIdSchema = z.string().regex(/^[A-Za-z0-9_-]{8,32}$/, 'must be a peer id');
+export const peerIdSchema = z
+  .string()
+  .regex(new RegExp(`^[A-Za-z0-9_-]{${LIMITS.peerIdMinLength},${LIMITS.peerIdMaxLength}}$`), 'must be a peer id');
 
 export const userIdSchema = z.uuid();
 
@@ -48,9 +50,9 @@ export const sessionDescriptionSchema = z.strictObject({
 
 export const iceCandidateSchema = z.strictObject({
   candidate: z.string().max(LIMITS.candidateMaxLength),
-  sdpMid: z.string().max(64).nullable().optional(),
-  sdpMLineIndex: z.number().int().min(0).max(1024).nullable().optional(),
-  usernameFragment: z.string().max(256).nullable().optional(),
+  sdpMid: z.string().max(LIMITS.sdpMidMaxLength).nullable().optional(),
+  sdpMLineIndex: z.number().int().min(0).max(LIMITS.sdpMLineIndexMax).nullable().optional(),
+  usernameFragment: z.string().max(LIMITS.usernameFragmentMaxLength).nullable().optional(),
 });
 
 /** `{description}` or `{candidate}`; a null candidate marks the end of candidates. */

@@ -1,0 +1,157 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type { JoinSuccess, MediaState, PeerInfo } from '@mesh-meet/protocol';
+import { NO_MEDIA } from '@mesh-meet/protocol';
+import { AttendanceService } from '../attendance/attendance.service';
+import { APP_CONFIG, type AppConfig } from '../config/config';
+import type { RoomEntity } from '../database/entities';
+import { AppLogger } from '../logging/app-logger';
+import { type Member, MembershipStore } from '../membership/membership.store';
+import { MetricsService } from '../metrics/metrics.service';
+import { AddressRateLimiter } from '../rate-limit/address-rate-limiter';
+import { RoomsService } from '../rooms/rooms.service';
+import { generatePeerId, generateResumeToken, hashSecret, secretMatches } from '../rooms/secrets';
+import { IceServersService } from '../turn/ice-servers.service';
+import { Departures } from './departures.service';
+import { MeetingChannels } from './meeting-channels.service';
+import { MeetingError } from './meeting-error';
+import { PresenceService } from './presence.service';
+import { meetingChannel, type SignalingSocket } from './socket-session';
+
+export interface JoinInput {
+  roomId: string;
+  name: string;
+  userId?: string;
+  hostKey?: string;
+  media?: MediaState;
+  resume?: { peerId: string; token: string };
+}
+
+/**
+ * Who may come in: the room must exist and not have ended, a host key must
+ * match, a locked room takes only its host, a full one nobody. "Check
+ * capacity, then add" is one step of the MembershipStore, so it holds across
+ * processes.
+ */
+@Injectable()
+export class AdmissionService {
+  constructor(
+    private readonly store: MembershipStore,
+    private readonly rooms: RoomsService,
+    private readonly attendance: AttendanceService,
+    private readonly limiter: AddressRateLimiter,
+    private readonly channels: MeetingChannels,
+    private readonly presence: PresenceService,
+    private readonly departures: Departures,
+    private readonly ice: IceServersService,
+    private readonly metrics: MetricsService,
+    private readonly logger: AppLogger,
+    @Inject(APP_CONFIG)
+    private readonly config: Pick<AppConfig, 'maxParticipants' | 'nodeId' | 'rateLimits' | 'upstreamBudgetBps'>,
+  ) {}
+
+  async join(socket: SignalingSocket, input: JoinInput): Promise<JoinSuccess> {
+    const rate = await this.limiter.hit('join', socket.data.address, this.config.rateLimits.joinPerMinute, 60_000);
+    if (!rate.allowed) {
+      throw new MeetingError('RATE_LIMITED', `too many joins; retry in ${rate.retryAfterSeconds} s`);
+    }
+    if (socket.data.session) await this.presence.leave(socket, 'left');
+
+    const room = await this.rooms.find(input.roomId);
+    if (!room) throw new MeetingError('ROOM_NOT_FOUND', 'no meeting has this code');
+    if (room.endedAt) throw new MeetingError('ROOM_ENDED', 'this meeting has ended');
+    const isHost = input.hostKey !== undefined && this.rooms.isHostKey(room, input.hostKey);
+    if (input.hostKey !== undefined && !isHost) {
+      throw new MeetingError('FORBIDDEN', 'the host key does not match this meeting');
+    }
+    if (input.resume) {
+      const resumed = await this.resume(socket, room, input.resume);
+      if (resumed) return resumed;
+    }
+    if (room.locked && !isHost) throw new MeetingError('ROOM_LOCKED', 'the host has locked this meeting');
+
+    const role = isHost ? 'host' : 'guest';
+    const resumeToken = generateResumeToken();
+    const member: Member = {
+      peerId: generatePeerId(),
+      roomId: room.id,
+      userId: input.userId ?? randomUUID(),
+      name: input.name,
+      role,
+      media: input.media ?? NO_MEDIA,
+      participationId: randomUUID(),
+      nodeId: this.config.nodeId,
+      connectionId: socket.id,
+      resumeTokenHash: hashSecret(resumeToken),
+      joinedAt: new Date().toISOString(),
+    };
+    const capacity = this.capacity(room);
+    const admission = await this.store.admit(member, capacity);
+    await this.departures.dropStale(room.id, admission.stale);
+    if (!admission.admitted) {
+      throw new MeetingError('ROOM_FULL', `this meeting is full (${capacity} people)`);
+    }
+
+    try {
+      await this.attendance.open({
+        id: member.participationId,
+        roomId: room.id,
+        userId: member.userId,
+        peerId: member.peerId,
+        name: member.name,
+        role,
+      });
+    } catch (error) {
+      // Without its attendance row the seat would be unrecorded: give it back.
+      await this.store.remove(room.id, member.peerId);
+      throw error;
+    }
+
+    await this.channels.bind(socket, member);
+    socket.to(meetingChannel(room.id)).emit('peer-joined', toPeerInfo(member));
+    this.metrics.joins.inc({ role });
+    this.logger.info('joined', { roomId: room.id, peerId: member.peerId, role });
+    return this.joinSuccess(room, member, resumeToken, false, admission.others);
+  }
+
+  /**
+   * Takes a dropped member back on a new connection: same peer id, the others
+   * are not told anything, so their peer connections (which do not depend on
+   * the signaling socket) keep flowing. Null when there is nothing to resume.
+   */
+  private async resume(
+    socket: SignalingSocket,
+    room: RoomEntity,
+    resume: { peerId: string; token: string },
+  ): Promise<JoinSuccess | null> {
+    const previous = await this.store.get(room.id, resume.peerId);
+    if (!previous || !secretMatches(resume.token, previous.resumeTokenHash)) return null;
+    const member = await this.store.rebind(room.id, resume.peerId, socket.id, this.config.nodeId);
+    if (!member) return null;
+    this.presence.resumed(member.peerId);
+    await this.channels.bind(socket, member);
+    const others = (await this.store.list(room.id)).filter((other) => other.peerId !== member.peerId);
+    this.logger.info('resumed', { roomId: room.id, peerId: member.peerId });
+    return this.joinSuccess(room, member, resume.token, true, others);
+  }
+
+  /** The room's own limit, never above the operator's. */
+  private capacity(room: RoomEntity): number {
+    return Math.min(room.maxParticipants, this.config.maxParticipants);
+  }
+
+  private joinSuccess(room: RoomEntity, member: Member, resumeToken: string, resumed: boolean, others: Member[]): JoinSuccess {
+    return {
+      ok: true,
+      self: { peerId: member.peerId, role: member.role, userId: member.userId, resumeToken, resumed },
+      room: { roomId: room.id, name: room.name, locked: room.locked, maxParticipants: this.capacity(room) },
+      peers: others.map(toPeerInfo),
+      ...this.ice.forJoin(member.peerId),
+      upstreamBudgetBps: this.config.upstreamBudgetBps,
+    };
+  }
+}
+
+function toPeerInfo(member: Member): PeerInfo {
+  return { peerId: member.peerId, name: member.name, role: member.role, media: member.media };
+}

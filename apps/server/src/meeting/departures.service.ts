@@ -1,0 +1,38 @@
+import { Injectable } from '@nestjs/common';
+import type { LeaveReason } from '@mesh-meet/protocol';
+import { AttendanceService } from '../attendance/attendance.service';
+import { AppLogger } from '../logging/app-logger';
+import { describeError } from '../logging/describe-error';
+import type { Member } from '../membership/membership.store';
+import { MeetingChannels } from './meeting-channels.service';
+import { meetingChannel } from './socket-session';
+
+/** Someone is out of a meeting: the others are told, and the attendance row is closed. */
+@Injectable()
+export class Departures {
+  constructor(
+    private readonly channels: MeetingChannels,
+    private readonly attendance: AttendanceService,
+    private readonly logger: AppLogger,
+  ) {}
+
+  async announce(member: Member, reason: LeaveReason): Promise<void> {
+    this.channels.io.to(meetingChannel(member.roomId)).emit('peer-left', { peerId: member.peerId, reason });
+    this.logger.info('left', { roomId: member.roomId, peerId: member.peerId, reason });
+    try {
+      await this.attendance.close(member.participationId, reason);
+    } catch (error) {
+      // The row stays open; the next start of the process that opened it closes it.
+      this.logger.warn('could not close attendance', {
+        roomId: member.roomId,
+        peerId: member.peerId,
+        error: describeError(error),
+      });
+    }
+  }
+
+  /** Members of crashed processes found while admitting someone: the others must let them go. */
+  async dropStale(roomId: string, stale: Member[]): Promise<void> {
+    for (const member of stale) await this.announce({ ...member, roomId }, 'disconnected');
+  }
+}

@@ -1,0 +1,21 @@
+import type { Provider } from '@nestjs/common';
+import { AdmissionService } from './admission.service';
+import { Departures } from './departures.service';
+import { HostActionsService } from './host-actions.service';
+import { MeetingChannels } from './meeting-channels.service';
+import { MemberCheck } from './member-check.service';
+import { PresenceService } from './presence.service';
+import { RoomTalkService } from './room-talk.service';
+import { SignalRelay } from './signal-relay.service';
+
+/** The meeting rules, one service per job; the signaling gateway calls them. */
+export const MEETING_PROVIDERS: Provider[] = [
+  MeetingChannels,
+  MemberCheck,
+  Departures,
+  PresenceService,
+  AdmissionService,
+  SignalRelay,
+  RoomTalkService,
+  HostActionsService,
+];
