@@ -48,6 +48,7 @@ describe('docs/protocol.md', () => {
     expect(doc).toContain(`at most ${LIMITS.candidateMaxLength} characters`);
     expect(doc).toContain(`at most ${LIMITS.roomNameMaxLength} characters`);
     expect(doc).toContain(`1–${LIMITS.nameMaxLength} characters`);
+    expect(doc).toContain(`${LIMITS.peerIdMinLength}–${LIMITS.peerIdMaxLength} characters`);
     expect(doc).toContain(`1–${LIMITS.chatMaxLength} characters`);
   });
 });
