@@ -7,22 +7,21 @@
  * process it starts is ended when it finishes, fails or is interrupted; the
  * whole run is cut off after 20 minutes at most.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { chromiumAvailable, launchChromium } from './browser/chromium';
+import { CHROMIUM, REPO_ROOT, launchChromium } from '@mesh-meet/testing';
 import { runFramesBench } from './browser/frames-bench';
 import { runWeightBench } from './browser/weight-bench';
 import { runIdleBench } from './idle-bench';
-import { installCleanup, stopAll } from './processes';
+import { WATCHDOG_MS, installCleanup, stopAll } from './processes';
 import { type SystemKey, runRelayBench } from './relay/relay-bench';
 import { type BenchResults, renderResults, spliceInto } from './report';
-import { ROOT, removeTempDirs, startOurs } from './servers';
+import { removeTempDirs, startOurs } from './servers';
 
 const SECTIONS = ['relay', 'idle', 'frames', 'weight'] as const;
 type Section = (typeof SECTIONS)[number];
-const WATCHDOG_MS = 20 * 60_000;
 
 interface Options {
   quick: boolean;
@@ -56,7 +55,7 @@ function parseArgs(argv: string[]): Options {
     .split(',') as SystemKey[] | undefined;
   const passed = argv.filter((arg) => arg !== '--no-build');
   const command = `npm run bench${passed.length ? ` -- ${passed.join(' ')}` : ''}`;
-  return { quick, rates, systems, sections, out: resolve(ROOT, out), command };
+  return { quick, rates, systems, sections, out: resolve(REPO_ROOT, out), command };
 }
 
 const started = performance.now();
@@ -126,12 +125,13 @@ async function main(): Promise<void> {
       results.idle = await timed('idle', () => runIdleBench(options.quick ? 1000 : 10_000, log));
     }
     if (options.sections.has('frames') || options.sections.has('weight')) {
-      if (!chromiumAvailable()) {
+      if (!existsSync(CHROMIUM)) {
         results.skipped.push('time to first frame and page weight: no Chromium at /usr/bin/chromium (or CHROMIUM_PATH)');
       } else {
         const server = await startOurs('browser');
         try {
-          browser = await launchChromium();
+          // The tests' flags, and remote audio that starts without a click (no "Tap to enable sound").
+          browser = await launchChromium(['--autoplay-policy=no-user-gesture-required']);
           results.environment.chromium = browser.version();
           if (options.sections.has('frames')) {
             const activeBrowser = browser;
@@ -168,7 +168,7 @@ async function main(): Promise<void> {
     existing = undefined;
   }
   writeFileSync(options.out, spliceInto(existing, block));
-  const rawFile = join(ROOT, 'test-output/bench', options.quick ? 'results-quick.json' : 'results.json');
+  const rawFile = join(REPO_ROOT, 'test-output/bench', options.quick ? 'results-quick.json' : 'results.json');
   mkdirSync(dirname(rawFile), { recursive: true });
   writeFileSync(rawFile, JSON.stringify(results, null, 2));
   log(`bench: wrote ${options.out} and ${rawFile} in ${results.environment.durationSeconds.toFixed(0)} s`);

@@ -1,24 +1,20 @@
 /**
- * Child processes of a bench run: every one is registered here and ended
- * when the run ends, fails or is interrupted (SIGINT, SIGTERM), so no server
- * or load generator outlives it.
+ * Child processes of a bench run: started through libs/testing's startChild
+ * (own process group, bounded lifetime, killed when this process exits) and
+ * ended when the run ends, fails or is interrupted (SIGINT, SIGTERM), so no
+ * server or load generator outlives it.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
+import { type Child, startChild, stopAllChildren } from '@mesh-meet/testing';
 import type { GeneratorReply, GeneratorRequest } from './relay/generator-protocol';
 
-const children = new Set<ChildProcess>();
+/** The whole run is cut off after 20 minutes; no child may live longer than that. */
+export const WATCHDOG_MS = 20 * 60_000;
 
-export interface Managed {
-  name: string;
-  child: ChildProcess;
-  pid: number;
-  /** The last 64 KB of its output, for error messages. */
-  output(): string;
-  exited: Promise<number | null>;
-  stop(): Promise<void>;
+/** A child of the bench, with its pid for the CPU and memory meters. */
+export interface Managed extends Child {
+  readonly pid: number;
 }
 
 export function spawnManaged(
@@ -27,53 +23,19 @@ export function spawnManaged(
   args: string[],
   options: { env?: Record<string, string | undefined>; ipc?: boolean } = {},
 ): Managed {
-  const child = spawn(command, args, {
+  const child = startChild(name, command, args, {
     env: { ...process.env, ...options.env },
-    stdio: options.ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
+    ipc: options.ipc,
+    maxLifetimeMs: WATCHDOG_MS + 60_000,
+    // A server logging 10,000 joins: the tail is enough for error messages.
+    maxOutputChars: 64 * 1024,
   });
-  children.add(child);
-  let output = '';
-  const keep = (chunk: Buffer) => {
-    output += chunk.toString();
-    if (output.length > 128 * 1024) output = output.slice(-64 * 1024);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  const exited = new Promise<number | null>((resolve) =>
-    child.once('exit', (code) => {
-      children.delete(child);
-      resolve(code);
-    }),
-  );
-  if (child.pid === undefined) throw new Error(`${name}: could not start ${command}`);
-  return {
-    name,
-    child,
-    pid: child.pid,
-    output: () => output,
-    exited,
-    stop: () => stopChild(child, exited),
-  };
-}
-
-/** SIGTERM, then SIGKILL after 5 s: a server closing 10,000 connections may take a moment, not forever. */
-async function stopChild(child: ChildProcess, exited: Promise<unknown>): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  child.kill('SIGTERM');
-  const timeout = new AbortController();
-  const killed = delay(5000, undefined, { signal: timeout.signal }).then(
-    () => child.kill('SIGKILL'),
-    () => undefined,
-  );
-  await exited;
-  timeout.abort();
-  await killed;
+  if (child.child.pid === undefined) throw new Error(`${name}: could not start ${command}`);
+  return Object.assign(child, { pid: child.child.pid });
 }
 
 /** Ends every child still running; used at the end of a run and on interruption. */
-export async function stopAll(): Promise<void> {
-  await Promise.all([...children].map((child) => stopChild(child, new Promise((resolve) => child.once('exit', resolve)))));
-}
+export const stopAll = stopAllChildren;
 
 let exiting = false;
 /** On Ctrl-C or SIGTERM: kill the children, then exit with the conventional code. */
@@ -86,39 +48,6 @@ export function installCleanup(extra: () => Promise<void> = async () => undefine
       void Promise.allSettled([extra(), stopAll()]).then(() => process.exit(130));
     });
   }
-  // Last resort when the orchestrator exits some other way: no survivors.
-  process.on('exit', () => {
-    for (const child of children) child.kill('SIGKILL');
-  });
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
-/** Waits until `url` answers HTTP (with 200 when `requireOk`), or fails with the process output. */
-export async function waitForHttp(url: string, managed: Managed, requireOk = false, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let exited = false;
-  void managed.exited.then(() => (exited = true));
-  while (Date.now() < deadline && !exited) {
-    try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(1000) });
-      await response.arrayBuffer();
-      if (!requireOk || response.status === 200) return;
-      await delay(100);
-    } catch {
-      await delay(100);
-    }
-  }
-  throw new Error(`${managed.name} did not answer at ${url}${exited ? ' (it exited)' : ''}:\n${managed.output().slice(-4000)}`);
 }
 
 const CLOCK_TICKS_PER_SECOND = 100;

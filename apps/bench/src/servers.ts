@@ -1,13 +1,11 @@
 /** The systems under test as processes: our built server, and the two baselines. */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { type Managed, freePort, spawnManaged, waitForHttp } from './processes';
+import { dirname, join } from 'node:path';
+import { SERVER_MAIN, WEB_DIR, freePort, repoPath, waitForHttp } from '@mesh-meet/testing';
+import { type Managed, spawnManaged } from './processes';
 
-export const ROOT = process.cwd();
-export const SERVER_MAIN = resolve(ROOT, 'dist/apps/server/main.js');
-export const WEB_DIR = resolve(ROOT, 'dist/apps/web/browser');
-const BENCH_DIST = resolve(ROOT, 'dist/apps/bench');
+const BENCH_DIST = repoPath('dist/apps/bench');
 
 export interface RunningServer {
   name: string;
@@ -78,7 +76,7 @@ export async function startOurs(
   });
   const directUrl = `http://127.0.0.1:${port}`;
   // Healthy means migrated: the next process on the same database must not race the migrations.
-  await waitForHttp(`${directUrl}/health`, managed, true);
+  await waitForHttp(`${directUrl}/health`, { child: managed, requireOk: true });
   return { name, url, directUrl, managed };
 }
 
@@ -88,7 +86,7 @@ export async function startBaseline(name: string, script: 'plain-relay' | 'peerj
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const managed = spawnManaged(name, process.execPath, [...serverNodeArgs(), file], { env: { PORT: String(port) } });
-  await waitForHttp(url, managed);
+  await waitForHttp(url, { child: managed });
   return { name, url, directUrl: url, managed };
 }
 

@@ -5,5 +5,4 @@ export * from './lib/schemas';
 export * from './lib/events';
 export * from './lib/rest';
 export * from './lib/parse';
-export * from './lib/server-event-schemas';
 export * from './lib/text';

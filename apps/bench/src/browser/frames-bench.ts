@@ -9,8 +9,11 @@
  * the driver's own latency is not counted.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { createRoom } from '@mesh-meet/testing';
 import { median, ratio } from '../stats';
-import { APP_CAMERA } from './chromium';
+
+/** What the app asks for (apps/web local-media.service.ts), so the lower bound encodes the same picture. */
+const APP_CAMERA = { width: { ideal: 1280 }, height: { ideal: 720 }, frameRate: { ideal: 30 } };
 
 const CALL_TIMEOUT_MS = 30_000;
 
@@ -153,28 +156,13 @@ async function firstFramesFrom(participant: Participant, from: string[]): Promis
   }, from);
 }
 
-interface Room {
-  hostUrl: string;
-  guestUrl: string;
-}
-
-async function createRoom(baseUrl: string): Promise<Room> {
-  const response = await fetch(`${baseUrl}/api/rooms`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ name: 'bench' }),
-  });
-  if (response.status !== 201) throw new Error(`create room: HTTP ${response.status}`);
-  return (await response.json()) as Room;
-}
-
 async function closeAll(participants: Participant[]): Promise<void> {
   await Promise.allSettled(participants.map((participant) => participant.context.close()));
 }
 
 /** Two people: from the second one's click on Join until both have a frame of the other. */
 async function twoPersonCall(browser: Browser, baseUrl: string, phases: Phases[]): Promise<number> {
-  const room = await createRoom(baseUrl);
+  const room = await createRoom(baseUrl, 'bench');
   const people = [await newParticipant(browser, 'Ann'), await newParticipant(browser, 'Ben')];
   try {
     await join(people[0], room.hostUrl);
@@ -191,7 +179,7 @@ async function twoPersonCall(browser: Browser, baseUrl: string, phases: Phases[]
 
 /** A fourth person joins a call of three: from their click until they have a frame from all three. */
 async function fourthJoiner(browser: Browser, baseUrl: string, phases: Phases[]): Promise<number> {
-  const room = await createRoom(baseUrl);
+  const room = await createRoom(baseUrl, 'bench');
   const names = ['Ann', 'Ben', 'Cai', 'Dee'];
   const people: Participant[] = [];
   try {

@@ -9,6 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import { gzipSync } from 'node:zlib';
 import type { Browser, Request } from 'playwright-core';
+import { createRoom } from '@mesh-meet/testing';
 
 export const JS_BUDGET_KB = 150;
 
@@ -74,12 +75,6 @@ class Tally {
     await Promise.all(this.pending);
     return this.weight;
   }
-}
-
-async function createRoom(baseUrl: string): Promise<{ guestUrl: string }> {
-  const response = await fetch(`${baseUrl}/api/rooms`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
-  if (response.status !== 201) throw new Error(`create room: HTTP ${response.status}`);
-  return (await response.json()) as { guestUrl: string };
 }
 
 export async function runWeightBench(browser: Browser, baseUrl: string): Promise<WeightResult> {

@@ -8,10 +8,15 @@
  * goes away.
  */
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { CLIENT_EVENTS, type JoinAck, SIGNALING_NAMESPACE, type SignalData, type SignalRequest } from '@mesh-meet/protocol';
+import { createRoom } from '@mesh-meet/testing';
 import { countDeliveries, summarizeLatencies } from '../stats';
 import type { GeneratorReply, GeneratorRequest, GroupSpec, RunResult, SetupResult } from './generator-protocol';
-import { ANSWER, CANDIDATE, type FrameTemplate, OFFER, type SignalData, marker, readMarker, splitAtSlot } from './payloads';
-import { NAMESPACE, PeerJsWireClient, SocketIoWireClient } from './wire-clients';
+import { ANSWER, CANDIDATE, type FrameTemplate, OFFER, marker, readMarker, splitAtSlot } from './payloads';
+import { PeerJsWireClient, SocketIoWireClient } from './wire-clients';
+
+/** The plain relay's join ack: it addresses sockets by their Socket.IO id. */
+type PlainJoinAck = { ok: true; peerId: string };
 
 interface Member {
   client: SocketIoWireClient | PeerJsWireClient;
@@ -79,17 +84,6 @@ async function pool(count: number, concurrency: number, task: (index: number) =>
   return failures;
 }
 
-async function createRoom(base: string): Promise<string> {
-  const response = await fetch(`${base}/api/rooms`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: '{}',
-    signal: AbortSignal.timeout(20_000),
-  });
-  if (response.status !== 201) throw new Error(`create room: HTTP ${response.status}`);
-  return ((await response.json()) as { roomId: string }).roomId;
-}
-
 function frameTemplates(spec: GroupSpec, to: string): Member['mates'][number] {
   const frame = (data: SignalData): FrameTemplate => {
     if (spec.protocol === 'peerjs') {
@@ -97,7 +91,8 @@ function frameTemplates(spec: GroupSpec, to: string): Member['mates'][number] {
       // What the PeerJS client sends: the target in `dst`, the SDP or candidate in `payload`.
       return splitAtSlot(JSON.stringify({ type, dst: to, payload: { ...data, type: 'media', connectionId: 'mc_bench' } }));
     }
-    return splitAtSlot(`42${NAMESPACE},${JSON.stringify(['signal', { to, data }])}`);
+    const request: SignalRequest = { to, data };
+    return splitAtSlot(`42${SIGNALING_NAMESPACE},${JSON.stringify([CLIENT_EVENTS.signal, request])}`);
   };
   return { index: -1, offer: frame(OFFER), answer: frame(ANSWER), candidate: frame(CANDIDATE) };
 }
@@ -111,7 +106,7 @@ async function setup(spec: GroupSpec): Promise<SetupResult> {
   let roomFailures = 0;
   if (spec.createRooms) {
     roomFailures = await pool(spec.rooms, 16, async (room) => {
-      roomIds[room] = await createRoom(spec.servers[0]);
+      roomIds[room] = (await createRoom(spec.servers[0], undefined, { timeoutMs: 20_000 })).roomId;
     });
   } else {
     for (let room = 0; room < spec.rooms; room += 1) roomIds.push(`${spec.name}-room-${room}`);
@@ -135,13 +130,10 @@ async function setup(spec: GroupSpec): Promise<SetupResult> {
       const client = clients[index] as SocketIoWireClient | undefined;
       const roomId = roomIds[Math.floor(index / spec.perRoom)];
       if (!client || !roomId) throw new Error('not connected or no room');
-      const ack = await client.request<{ ok: boolean; self?: { peerId: string }; peerId?: string; error?: { code: string } }>(
-        'join',
-        { roomId, name: `bench ${index}` },
-      );
-      if (!ack.ok) throw new Error(`join refused: ${ack.error?.code}`);
+      const ack = await client.request<JoinAck | PlainJoinAck>(CLIENT_EVENTS.join, { roomId, name: `bench ${index}` });
+      if (!ack.ok) throw new Error(`join refused: ${ack.error.code}`);
       // Ours answers with the peer id; the plain relay addresses sockets by their id.
-      client.peerId = ack.self?.peerId ?? ack.peerId ?? client.peerId;
+      client.peerId = 'self' in ack ? ack.self.peerId : ack.peerId;
     });
   }
   const joined = performance.now();

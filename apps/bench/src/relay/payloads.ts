@@ -11,6 +11,8 @@
  * parsing the whole message.
  */
 
+import type { SignalData } from '@mesh-meet/protocol';
+
 const SDP_LINES = [
   'v=0',
   'o=- 4611731400430051336 2 IN IP4 127.0.0.1',
@@ -104,10 +106,6 @@ const SLOT_JSON = '\\u0000';
 
 export const SDP_TEXT = `${SDP_LINES.join('\r\n')}\r\na=x-bench:${SLOT}\r\n`;
 export const CANDIDATE_TEXT = `candidate:842163049 1 udp 1677729535 192.0.2.10 52231 typ srflx raddr 0.0.0.0 rport 0 generation 0 ufrag Ab3d network-id 1 network-cost 10 x-bench ${SLOT}`;
-
-export type SignalData =
-  | { description: { type: 'offer' | 'answer'; sdp: string } }
-  | { candidate: { candidate: string; sdpMid: string; sdpMLineIndex: number; usernameFragment: string } };
 
 export const OFFER: SignalData = { description: { type: 'offer', sdp: SDP_TEXT } };
 export const ANSWER: SignalData = { description: { type: 'answer', sdp: SDP_TEXT } };

@@ -8,6 +8,7 @@
  */
 import { createServer } from 'node:http';
 import { Server } from 'socket.io';
+import { CLIENT_EVENTS, LIMITS, SERVER_EVENTS, SIGNALING_NAMESPACE } from '@mesh-meet/protocol';
 
 const port = Number(process.env['PORT'] ?? 0);
 // Anything but Socket.IO gets a 404 (the bench polls it to know the server is up).
@@ -15,19 +16,19 @@ const http = createServer((_request, response) => void response.writeHead(404).e
 const io = new Server(http, {
   serveClient: false,
   transports: ['websocket'],
-  maxHttpBufferSize: 64 * 1024,
+  maxHttpBufferSize: LIMITS.maxMessageBytes,
   pingInterval: 10_000,
   pingTimeout: 10_000,
 });
 
-io.of('/signaling').on('connection', (socket) => {
-  socket.on('join', (request: { roomId: string }, ack?: (answer: unknown) => void) => {
+io.of(SIGNALING_NAMESPACE).on('connection', (socket) => {
+  socket.on(CLIENT_EVENTS.join, (request: { roomId: string }, ack?: (answer: unknown) => void) => {
     void socket.join(String(request?.roomId));
     ack?.({ ok: true, peerId: socket.id });
   });
-  socket.on('signal', (request: { to: string; data: unknown }) => {
+  socket.on(CLIENT_EVENTS.signal, (request: { to: string; data: unknown }) => {
     // Every socket is in a room named by its own id: that is the whole routing.
-    socket.to(request.to).emit('signal', { from: socket.id, data: request.data });
+    socket.to(request.to).emit(SERVER_EVENTS.signal, { from: socket.id, data: request.data });
   });
 });
 

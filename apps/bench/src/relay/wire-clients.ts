@@ -1,4 +1,5 @@
 import WebSocket from 'ws';
+import { SIGNALING_NAMESPACE as NAMESPACE } from '@mesh-meet/protocol';
 
 /**
  * Thin clients that speak the wire protocols directly over `ws`, so the load
@@ -13,7 +14,6 @@ import WebSocket from 'ws';
  * `2` event, `3` ack, `4` connect error; `/signaling,` names the namespace.
  */
 
-export const NAMESPACE = '/signaling';
 const CONNECT_TIMEOUT_MS = 20_000;
 const ACK_TIMEOUT_MS = 20_000;
 

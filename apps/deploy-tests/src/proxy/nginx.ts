@@ -8,6 +8,7 @@ import {
   NGINX,
   repoPath,
   startChild,
+  waitFor,
 } from '@mesh-meet/testing';
 import { type Certificate, makeCertificate } from '../support/tls';
 
@@ -67,13 +68,15 @@ export async function startNginx(upstreamPort: number): Promise<Nginx> {
   }
   const child = startChild('nginx', NGINX, ['-p', prefix, '-c', conf, '-e', 'stderr']);
   void child.exited.then(() => rmSync(prefix, { recursive: true, force: true }));
-  const deadline = Date.now() + 10_000;
-  while (!(await portAccepts(httpsPort))) {
-    if (!child.running() || Date.now() > deadline) {
-      await child.stop();
-      throw new Error(`nginx did not start listening:\n${child.output()}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+  const listening = async () => {
+    if (!child.running()) throw new Error('nginx exited');
+    return portAccepts(httpsPort);
+  };
+  try {
+    await waitFor(listening, { what: 'nginx listening', timeoutMs: 10_000 });
+  } catch (error) {
+    await child.stop();
+    throw new Error(`nginx did not start listening (${(error as Error).message}):\n${child.output()}`);
   }
   return { ...child, httpsPort, httpPort, origin: `https://localhost:${httpsPort}`, certificate };
 }

@@ -9,6 +9,7 @@ import {
   OPENSSL,
   stopAllChildren,
   TURNSERVER,
+  waitFor,
 } from '@mesh-meet/testing';
 import { makeCertificate } from '../support/tls';
 import { type Coturn, startCoturn } from './coturn';
@@ -66,13 +67,11 @@ describeIf(available)("coturn's TURN over TLS uses https-portal's certificate (t
     const renewed = makeCertificate(certDir, { dns: ['localhost'] }, { cert: 'chained.crt', key: 'domain.key' });
     const expected = new X509Certificate(renewed.pem).fingerprint256;
     // The entrypoint notices within a second and sends SIGUSR2: wait for coturn to present it.
-    const deadline = Date.now() + 15_000;
     let presented = '';
-    while (Date.now() < deadline) {
-      presented = await presentedFingerprint(coturn.tlsPort, renewed.pem).catch(() => '');
-      if (presented === expected) break;
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
+    await waitFor(
+      async () => (presented = await presentedFingerprint(coturn.tlsPort, renewed.pem).catch(() => '')) === expected,
+      { what: 'coturn presenting the renewed certificate', timeoutMs: 15_000, intervalMs: 250 },
+    ).catch(() => undefined); // the assertion below shows what it presented instead
     expect(presented).toBe(expected);
     expect(coturn.output()).toContain('certificate renewed: reloading it');
   });

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
+import { waitFor } from '@mesh-meet/testing';
 
 const MAGIC_COOKIE = 0x2112a442;
 
@@ -35,9 +36,6 @@ export function stunBinding(host: string, port: number, timeoutMs = 500): Promis
 
 /** Repeats Binding requests until one is answered, up to `totalMs`. */
 export async function waitForStun(host: string, port: number, totalMs = 10_000): Promise<void> {
-  const deadline = Date.now() + totalMs;
-  while (Date.now() < deadline) {
-    if (await stunBinding(host, port)) return;
-  }
-  throw new Error(`no STUN answer from ${host}:${port} within ${totalMs} ms`);
+  // Each request waits for its answer itself: no pause between them.
+  await waitFor(() => stunBinding(host, port), { what: `STUN answer from ${host}:${port}`, timeoutMs: totalMs, intervalMs: 0 });
 }

@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import type { IceServer } from '@mesh-meet/protocol';
+import { waitFor } from '@mesh-meet/testing';
 
 /**
  * RTCPeerConnection steps run inside a Chromium page (page.evaluate). Each
@@ -155,13 +156,11 @@ export async function selectedPair(page: Page): Promise<SelectedPair> {
 
 /** Waits until more than `atLeast` video frames have been decoded (polling getStats: the state itself). */
 export async function waitFramesDecoded(page: Page, atLeast: number, timeoutMs = 15_000): Promise<number> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const { framesDecoded } = await selectedPair(page);
-    if (framesDecoded > atLeast) return framesDecoded;
-    if (Date.now() > deadline) throw new Error(`framesDecoded stayed at ${framesDecoded} (wanted > ${atLeast}) for ${timeoutMs} ms`);
-    await page.waitForTimeout(200);
-  }
+  let framesDecoded = 0;
+  const decoded = async () => ((framesDecoded = (await selectedPair(page)).framesDecoded) > atLeast ? framesDecoded : 0);
+  return waitFor(decoded, { what: `more than ${atLeast} decoded frames`, timeoutMs, intervalMs: 200 }).catch(() => {
+    throw new Error(`framesDecoded stayed at ${framesDecoded} (wanted > ${atLeast}) for ${timeoutMs} ms`);
+  });
 }
 
 /** Only gathers candidates (no remote side): which types came, which ICE errors. */

@@ -9,20 +9,13 @@ import {
   nextEvent,
   request,
   TcpProxy,
+  waitFor,
 } from '@mesh-meet/testing';
 import { type TestServer, startTestServer } from '../testing/test-server';
 import { createDataSource } from './data-source';
 import { scratchMysqlDatabase } from './scratch-database';
 
 const mysqlUrl = externalService('MYSQL_TEST_URL', 'MariaDB/MySQL');
-
-async function waitFor(condition: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describeWith(mysqlUrl)('on MariaDB/MySQL (real server)', () => {
   let scratch: Awaited<ReturnType<typeof scratchMysqlDatabase>>;
@@ -109,7 +102,7 @@ describeWith(mysqlUrl)('on MariaDB/MySQL (real server)', () => {
       expect(refused.status).toBe(503);
 
       await proxy.open();
-      await waitFor(async () => (await fetch(`${server.url}/health`)).status === 200);
+      await waitFor(async () => (await fetch(`${server.url}/health`)).status === 200, { what: 'a healthy server', timeoutMs: 15_000 });
       const again = await request<JoinAck>(socket, 'join', { roomId: room.roomId, name: 'After outage' });
       expect(again.ok).toBe(true);
       socket.disconnect();
@@ -128,7 +121,7 @@ describeWith(mysqlUrl)('on MariaDB/MySQL (real server)', () => {
     try {
       expect((await fetch(`${server.url}/health`)).status).toBe(503);
       await proxy.open();
-      await waitFor(async () => (await fetch(`${server.url}/health`)).status === 200);
+      await waitFor(async () => (await fetch(`${server.url}/health`)).status === 200, { what: 'a healthy server', timeoutMs: 15_000 });
       expect((await createRoom(server.url)).roomId).toMatch(/^[a-z]{3}-[a-z]{4}-[a-z]{3}$/);
     } finally {
       await server.close();

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { describeWith, externalService } from '@mesh-meet/testing';
+import { describeWith, externalService, waitFor } from '@mesh-meet/testing';
 import { memberFixture } from './member.fixture';
 import { membershipStoreContract } from './membership-store.contract';
 import type { Member } from './membership.store';
@@ -36,7 +36,11 @@ describeWith(redisUrl)('RedisMembershipStore (real Redis)', () => {
     await store.admit(member('Alive', 'alive-node'), 2);
     // The dying node stops heartbeating: its key runs out (here: at once, not after a wait that load could stretch).
     await client.pexpire(`${prefix}node:dying-node`, 1);
-    await waitFor(async () => (await client.exists(`${prefix}node:dying-node`)) === 0);
+    await waitFor(async () => (await client.exists(`${prefix}node:dying-node`)) === 0, {
+      what: "the dying node's heartbeat key to expire",
+      timeoutMs: 3000,
+      intervalMs: 20,
+    });
     const result = await store.admit(member('Newcomer', 'alive-node'), 2);
     expect(result).toMatchObject({ admitted: true, stale: [ghost] });
     expect(result.admitted && result.others.map((m) => m.name)).toEqual(['Alive']);
@@ -57,11 +61,3 @@ describeWith(redisUrl)('RedisMembershipStore (real Redis)', () => {
     }
   });
 });
-
-async function waitFor(condition: () => Promise<boolean>, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}

@@ -113,8 +113,16 @@ describeWith(redisUrl)('two server processes on one Redis', () => {
       resume: { peerId: moves.joined.self.peerId, token: moves.joined.self.resumeToken },
     });
     expect(ack).toMatchObject({ ok: true, self: { peerId: moves.joined.self.peerId, resumed: true } });
-    // Outlive the second process's grace timer (1 s), then check nobody left.
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // Wait until the second process's grace timer for Moves has run: a control member of another
+    // room drops from the same process afterwards, and its timer (same length, started later)
+    // fires after Moves's, so its peer-left arriving means Moves's timer has had its turn.
+    const control = await createRoom(first.url);
+    const watcher = await joinAs(first.url, control.roomId, 'Watcher');
+    const drops = await joinAs(second.url, control.roomId, 'Drops');
+    const controlLeft = nextEvent<PeerLeft>(watcher.socket, 'peer-left');
+    drops.socket.disconnect();
+    expect(await controlLeft).toEqual({ peerId: drops.joined.self.peerId, reason: 'disconnected' });
+    watcher.socket.disconnect();
     const info = (await (await fetch(`${first.url}/api/rooms/${room.roomId}`)).json()) as { participants: number };
     expect(info.participants).toBe(2);
     expect(departures).toEqual([]);

@@ -1,4 +1,5 @@
 import type { Page } from 'playwright-core';
+import { waitFor } from '@mesh-meet/testing';
 
 /** Creates a meeting from the home page; returns the host and guest links shown there. */
 export async function createMeeting(page: Page, baseUrl: string, name = 'E2E meeting'): Promise<{ hostUrl: string; guestUrl: string }> {
@@ -108,11 +109,10 @@ export async function receivingAudio(page: Page): Promise<boolean> {
  * value (the caller's assertion then shows it). Waiting on state, not sleeping.
  */
 export async function pollUntil<T>(read: () => Promise<T> | T, accept: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
   let value = await read();
-  while (!accept(value) && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    value = await read();
-  }
+  if (accept(value)) return value;
+  await waitFor(async () => accept((value = await read())), { what: 'an accepted value', timeoutMs, intervalMs: 200 }).catch(
+    () => undefined, // not an error here: the caller's assertion shows the last value
+  );
   return value;
 }

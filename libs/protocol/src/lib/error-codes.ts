@@ -2,9 +2,10 @@
  * The closed list of error codes a client can receive, in a socket ack
  * (`{ok:false, error:{code, message}}`) or in a REST error body (`{code, message}`).
  *
- * UNAVAILABLE is the one code beyond the rejection reasons of the protocol: it
- * tells a client that a dependency (database, Redis) is down, so it can retry
- * instead of waiting for an ack that never comes.
+ * Two codes go beyond the rejection reasons of the protocol. UNAVAILABLE tells
+ * a client that a dependency (database, Redis) is down, so it can retry instead
+ * of waiting for an ack that never comes. INTERNAL is a bug on the server (a
+ * REST 500): nothing was wrong with the request, and retrying will not help.
  */
 export const ERROR_CODES = [
   'INVALID_PAYLOAD',
@@ -17,6 +18,7 @@ export const ERROR_CODES = [
   'FORBIDDEN',
   'RATE_LIMITED',
   'UNAVAILABLE',
+  'INTERNAL',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -28,18 +28,32 @@ export function startChild(
   name: string,
   command: string,
   args: readonly string[],
-  options: { env?: NodeJS.ProcessEnv; cwd?: string; maxLifetimeMs?: number } = {},
+  options: {
+    env?: NodeJS.ProcessEnv;
+    cwd?: string;
+    maxLifetimeMs?: number;
+    /** An IPC channel (child.send / 'message'), for a process driven by messages. */
+    ipc?: boolean;
+    /**
+     * Keep only about the last this many characters of output (a server
+     * logging every join of 10,000 clients). Unbounded by default, since
+     * `waitFor` predicates read the whole output.
+     */
+    maxOutputChars?: number;
+  } = {},
 ): Child {
   const child = spawn(command, args, {
     env: options.env ?? process.env,
     cwd: options.cwd,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: options.ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
   let output = '';
   const listeners = new Set<() => void>();
+  const keep = options.maxOutputChars;
   const append = (chunk: Buffer) => {
     output += chunk.toString();
+    if (keep !== undefined && output.length > 2 * keep) output = output.slice(-keep);
     for (const listener of listeners) listener();
   };
   child.stdout?.on('data', append);

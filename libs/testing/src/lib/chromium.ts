@@ -1,4 +1,4 @@
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { CHROMIUM } from './binaries';
 
 /** Debian's Chromium, headless, with a fake camera and microphone that need no permission prompt. */
@@ -12,6 +12,11 @@ export const CHROMIUM_ARGS = [
   '--no-first-run',
 ];
 
-export function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
+/**
+ * Loads playwright-core on first use: it takes about a second and 80 MB, which
+ * processes that only use the other helpers (the bench's load generator) skip.
+ */
+export async function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
+  const { chromium } = await import('playwright-core');
   return chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, ...extraArgs], timeout: 30_000 });
 }

@@ -1,13 +1,14 @@
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { io, type Socket } from 'socket.io-client';
-import type {
-  ClientToServerEvents,
-  CreateRoomResponse,
-  JoinAck,
-  JoinSuccess,
-  OkAck,
-  ServerToClientEvents,
+import type { Socket } from 'socket.io-client';
+import {
+  type ClientToServerEvents,
+  type CreateRoomResponse,
+  type JoinAck,
+  type JoinSuccess,
+  type OkAck,
+  SIGNALING_NAMESPACE,
+  type ServerToClientEvents,
 } from '@mesh-meet/protocol';
 
 export type TestSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -24,7 +25,9 @@ export interface ClientOptions {
 
 /** A real socket.io-client on the signaling namespace, WebSocket only, connected. */
 export async function connectClient(baseUrl: string, options: ClientOptions = {}): Promise<TestSocket> {
-  const socket: TestSocket = io(`${baseUrl}/signaling`, {
+  // Loaded on first use, like playwright-core: the bench's load generator speaks the wire protocol itself.
+  const { io } = await import('socket.io-client');
+  const socket: TestSocket = io(`${baseUrl}${SIGNALING_NAMESPACE}`, {
     transports: ['websocket'],
     reconnection: false,
     forceNew: true,
@@ -86,8 +89,9 @@ export interface HttpResponse {
 /** One HTTP(S) request with node's own client (fetch cannot pin a CA or a local address). */
 export function httpCall(
   url: string,
-  options: ClientOptions & { method?: string; body?: unknown; headers?: Record<string, string> } = {},
+  options: ClientOptions & { method?: string; body?: unknown; headers?: Record<string, string>; timeoutMs?: number } = {},
 ): Promise<HttpResponse> {
+  const timeoutMs = options.timeoutMs ?? 5000;
   const target = new URL(url);
   const body = options.body === undefined ? undefined : JSON.stringify(options.body);
   const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
@@ -102,7 +106,7 @@ export function httpCall(
         },
         ca: options.ca,
         localAddress: options.localAddress,
-        timeout: 5000,
+        timeout: timeoutMs,
         agent: false,
       },
       (res) => {
@@ -112,13 +116,18 @@ export function httpCall(
         res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
       },
     );
-    req.on('timeout', () => req.destroy(new Error(`${url}: no answer within 5 s`)));
+    req.on('timeout', () => req.destroy(new Error(`${url}: no answer within ${timeoutMs} ms`)));
     req.on('error', reject);
     req.end(body);
   });
 }
 
-export async function createRoom(baseUrl: string, name?: string, options: ClientOptions = {}): Promise<CreateRoomResponse> {
+/** POST /api/rooms; `timeoutMs` (default 5 s) is longer for a server under load. */
+export async function createRoom(
+  baseUrl: string,
+  name?: string,
+  options: ClientOptions & { timeoutMs?: number } = {},
+): Promise<CreateRoomResponse> {
   const response = await httpCall(`${baseUrl}/api/rooms`, { ...options, method: 'POST', body: name === undefined ? {} : { name } });
   if (response.status !== 201) throw new Error(`create room: ${response.status} ${response.body}`);
   return JSON.parse(response.body) as CreateRoomResponse;
