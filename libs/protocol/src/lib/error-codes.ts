@@ -17,6 +17,7 @@ export const ERROR_CODES = [
   'FORBIDDEN',
   'RATE_LIMITED',
   'UNAVAILABLE',
+  'INTERNAL',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
