@@ -11,9 +11,9 @@ describe('loadConfig', () => {
       maxParticipants: 6,
       allowedOrigins: ['http://localhost:3000'],
       logLevel: 'info',
-      trustProxy: false,
       nodeId: 'my-host',
     });
+    expect(config.trustProxy('127.0.0.1', 0)).toBe(false);
     expect(config.ice).toEqual({
       stunUrls: [],
       turnUrls: [],
@@ -41,7 +41,8 @@ describe('loadConfig', () => {
     expect(config.ice.turnUrls).toEqual(['turn:meet.example.org:3478?transport=udp', 'turns:meet.example.org:5349']);
     expect(config.allowedOrigins).toEqual(['https://meet.example.org', 'https://other.example.org']);
     expect(config.maxParticipants).toBe(12);
-    expect(config.trustProxy).toBe(1);
+    // One trusted hop: the socket peer is the proxy, the next address is the client.
+    expect([config.trustProxy('10.0.0.2', 0), config.trustProxy('203.0.113.9', 1)]).toEqual([true, false]);
   });
 
   it.each([
@@ -56,9 +57,16 @@ describe('loadConfig', () => {
     ['ICE_TRANSPORT_POLICY', { ICE_TRANSPORT_POLICY: 'relay' }],
     ['ALLOWED_ORIGINS', { ALLOWED_ORIGINS: 'not a url' }],
     ['IDENTITY_SECRET', { IDENTITY_SECRET: 'short-identity-secret' }],
+    ['TRUST_PROXY', { TRUST_PROXY: 'proxy.example.org' }],
+    ['FRAME_ANCESTORS', { FRAME_ANCESTORS: 'javascript:alert(1)' }],
   ])('stops with a message naming %s', (variable, env) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(variable));
+  });
+
+  it('trusts the proxies TRUST_PROXY lists by address or subnet, as Express does', () => {
+    const { trustProxy } = loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8' });
+    expect([trustProxy('127.0.0.1', 0), trustProxy('10.1.2.3', 1), trustProxy('203.0.113.9', 1)]).toEqual([true, true, false]);
   });
 
   it('never puts a secret value into its error message', () => {

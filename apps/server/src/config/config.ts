@@ -1,17 +1,19 @@
 import { z } from 'zod';
 import { LIMITS } from '@mesh-meet/protocol';
+import { type TrustProxy, compileTrustProxy } from '../rate-limit/client-address';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const csvItems = (value: string): string[] =>
+  value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0);
 
 const csv = z
   .string()
   .optional()
-  .transform((value) =>
-    (value ?? '')
-      .split(',')
-      .map((item) => item.trim())
-      .filter((item) => item.length > 0),
-  );
+  .transform((value) => csvItems(value ?? ''));
 
 const origin = z.url().transform((value, ctx) => {
   const parsed = new URL(value);
@@ -58,11 +60,25 @@ export const envSchema = z.object({
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   /** When set, GET /metrics needs `Authorization: Bearer <token>` (the proxy exposes every path). */
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
-  /** Trust X-Forwarded-* from a reverse proxy (https-portal): true, false, or a hop count. */
+  /**
+   * Trust X-Forwarded-* from a reverse proxy (https-portal): true, false, a hop
+   * count, or a comma list of proxy addresses/subnets (`loopback`, `10.0.0.0/8`)
+   * as Express's `trust proxy` takes it. Compiled once, for REST and sockets alike.
+   */
   TRUST_PROXY: z
-    .enum(['true', 'false', '1', '2', '3'])
+    .string()
     .default('false')
-    .transform((value) => (value === 'true' ? true : value === 'false' ? false : Number(value))),
+    .transform((value, ctx) => {
+      const setting = value === 'true' ? true : value === 'false' ? false : /^\d+$/.test(value) ? Number(value) : csvItems(value);
+      try {
+        return compileTrustProxy(setting);
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be true, false, a hop count or a list of addresses/subnets' });
+        return z.NEVER;
+      }
+    }),
+  /** Origins that may embed the app in a frame (CSP frame-ancestors); none by default. */
+  FRAME_ANCESTORS: csv.pipe(z.array(origin)),
   /** Room creations and joins one client address may make per minute. */
   ROOM_CREATE_PER_MINUTE: z.coerce.number().int().min(1).max(100000).default(20),
   JOIN_PER_MINUTE: z.coerce.number().int().min(1).max(100000).default(60),
@@ -106,7 +122,8 @@ export interface AppConfig {
   readonly allowedOrigins: readonly string[];
   readonly logLevel: Env['LOG_LEVEL'];
   readonly metricsToken: string | undefined;
-  readonly trustProxy: boolean | number;
+  readonly trustProxy: TrustProxy;
+  readonly frameAncestors: readonly string[];
   readonly rateLimits: { readonly roomCreatePerMinute: number; readonly joinPerMinute: number };
   readonly nodeId: string;
   readonly webDir: string | undefined;
@@ -169,6 +186,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, hostname = 'nod
     logLevel: e.LOG_LEVEL,
     metricsToken: e.METRICS_TOKEN,
     trustProxy: e.TRUST_PROXY,
+    frameAncestors: e.FRAME_ANCESTORS,
     rateLimits: { roomCreatePerMinute: e.ROOM_CREATE_PER_MINUTE, joinPerMinute: e.JOIN_PER_MINUTE },
     nodeId: e.NODE_ID ?? hostname.replace(/[^A-Za-z0-9_.-]/g, '-').slice(0, 64),
     webDir: e.WEB_DIR,

@@ -98,7 +98,7 @@ describeWith(mysqlUrl)('on MariaDB/MySQL (real server)', () => {
       const ack = await request<JoinAck>(socket, 'join', { roomId: room.roomId, name: 'During outage' });
       expect(ack).toMatchObject({ ok: false, error: { code: 'UNAVAILABLE' } });
       expect(Date.now() - started).toBeLessThan(3000);
-      const refused = await fetch(`${server.url}/api/rooms`, { method: 'POST' });
+      const refused = await fetch(`${server.url}/api/rooms`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
       expect(refused.status).toBe(503);
 
       await proxy.open();

@@ -42,7 +42,12 @@ export class HealthController {
   @Get('metrics')
   @Header('Cache-Control', 'no-store')
   async prometheus(@Headers('authorization') authorization: string | undefined, @Res() response: Response): Promise<void> {
-    if (this.config.metricsToken && !bearerMatches(authorization, this.config.metricsToken)) {
+    // Not public by default: without METRICS_TOKEN the path does not exist.
+    if (!this.config.metricsToken) {
+      response.status(404).json({ code: 'INVALID_PAYLOAD', message: 'metrics are off; set METRICS_TOKEN to scrape them' });
+      return;
+    }
+    if (!bearerMatches(authorization, this.config.metricsToken)) {
       response.setHeader('WWW-Authenticate', 'Bearer');
       response.status(401).json({ code: 'FORBIDDEN', message: 'metrics need the METRICS_TOKEN as a bearer token' });
       return;

@@ -19,19 +19,26 @@ export class ApiError extends HttpException {
 }
 
 const CODE_FOR_STATUS: Partial<Record<number, ErrorCode>> = {
-  400: 'INVALID_PAYLOAD',
   401: 'FORBIDDEN',
   403: 'FORBIDDEN',
-  413: 'INVALID_PAYLOAD',
-  415: 'INVALID_PAYLOAD',
   429: 'RATE_LIMITED',
   503: 'UNAVAILABLE',
 };
 
 /**
- * Every error of the REST API leaves as JSON with a code: ours as built,
- * the framework's (malformed JSON, body too large) mapped by status, a
- * database outage as 503, and anything unexpected as 500 without details.
+ * The code of a framework error with this status. Any other 4xx (no such
+ * route, method, body too large, unsupported media type or charset) is a
+ * request the API cannot take as sent; any other 5xx is ours.
+ */
+function codeForStatus(status: number): ErrorCode {
+  return CODE_FOR_STATUS[status] ?? (status < 500 ? 'INVALID_PAYLOAD' : 'INTERNAL');
+}
+
+/**
+ * Every error of the REST API leaves as JSON with a code: ours as built
+ * (refused bodies by json-body.ts), the framework's (no such route) mapped by
+ * status, a database outage as 503 UNAVAILABLE, and anything unexpected (a
+ * query bug included) as 500 INTERNAL without details and an error log line.
  */
 @Catch()
 export class HttpErrorFilter implements ExceptionFilter {
@@ -54,29 +61,13 @@ export class HttpErrorFilter implements ExceptionFilter {
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
-      const code = CODE_FOR_STATUS[status];
       const body = exception.getResponse();
       const message =
         typeof body === 'object' && body && 'message' in body ? String(body.message) : exception.message;
-      response.status(status).json(code ? { code, message } : { message });
-      return;
-    }
-    const bodyParserStatus = bodyParserErrorStatus(exception);
-    if (bodyParserStatus) {
-      response
-        .status(bodyParserStatus)
-        .json({ code: CODE_FOR_STATUS[bodyParserStatus] ?? 'INVALID_PAYLOAD', message: 'the request body was refused' });
+      response.status(status).json({ code: codeForStatus(status), message });
       return;
     }
     this.logger.error('request failed', { error: describeError(exception) });
-    response.status(HttpStatus.INTERNAL_SERVER_ERROR).json({ message: 'internal error' });
+    response.status(HttpStatus.INTERNAL_SERVER_ERROR).json({ code: 'INTERNAL', message: 'internal error' });
   }
-}
-
-/** express.json() errors (too large, malformed, wrong charset) carry a 4xx status and a type. */
-function bodyParserErrorStatus(exception: unknown): number | undefined {
-  if (typeof exception !== 'object' || exception === null) return undefined;
-  const { status, type } = exception as { status?: unknown; type?: unknown };
-  if (typeof status !== 'number' || typeof type !== 'string' || !type.startsWith('entity.')) return undefined;
-  return status >= 400 && status < 500 ? status : undefined;
 }

@@ -1,27 +1,31 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import proxyaddr from 'proxy-addr';
+
+/** Whether the hop at `address`, `hop` steps back from the socket, is a proxy we trust. */
+export type TrustProxy = (address: string, hop: number) => boolean;
 
 /**
- * The client's address for per-address limits. X-Forwarded-For is honoured
- * only when the operator said a proxy sits in front (TRUST_PROXY), since
- * anyone can send that header: `true` trusts the leftmost entry, a number N
- * takes the address N hops back from the socket.
+ * Compiles TRUST_PROXY the way Express does (`true`, `false`, a hop count,
+ * or addresses/subnets/`loopback`-style names for proxy-addr). The same
+ * function goes to Express (`trust proxy`, hence `request.ip`) and to
+ * clientAddress() for sockets, so REST and signaling limit the same address.
+ * Throws on an address proxy-addr cannot parse.
  */
-export function clientAddress(
-  headers: IncomingHttpHeaders,
-  remoteAddress: string | undefined,
-  trustProxy: boolean | number,
-): string {
-  const remote = remoteAddress ?? 'unknown';
-  if (trustProxy === false) return remote;
-  const header = headers['x-forwarded-for'];
-  const raw = Array.isArray(header) ? header.join(',') : (header ?? '');
-  const chain = raw
-    .split(',')
-    .map((entry) => entry.trim())
-    .filter((entry) => entry.length > 0);
-  if (chain.length === 0) return remote;
-  if (trustProxy === true) return chain[0];
-  // N trusted proxies: the socket peer and the last N-1 entries are proxies.
-  const index = chain.length - trustProxy;
-  return chain[Math.max(0, Math.min(chain.length - 1, index))];
+export function compileTrustProxy(setting: boolean | number | readonly string[]): TrustProxy {
+  if (setting === true) return () => true;
+  if (setting === false) return () => false;
+  if (typeof setting === 'number') return (_address, hop) => hop < setting;
+  return proxyaddr.compile([...setting]);
+}
+
+/**
+ * The client's address for per-address limits: the socket peer, or the
+ * nearest X-Forwarded-For entry that is not a trusted proxy (anyone can send
+ * that header, so only hops that `trust` accepts are looked through).
+ */
+export function clientAddress(headers: IncomingHttpHeaders, remoteAddress: string | undefined, trust: TrustProxy): string {
+  if (!remoteAddress) return 'unknown';
+  // proxy-addr reads only these two fields of the request.
+  const request = { headers, socket: { remoteAddress }, connection: { remoteAddress } };
+  return proxyaddr(request as unknown as Parameters<typeof proxyaddr>[0], trust);
 }

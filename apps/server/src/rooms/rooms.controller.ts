@@ -57,6 +57,7 @@ export class RoomsController {
 
   @Get(':roomId/attendance')
   async attendance(
+    @Req() request: Request,
     @Param('roomId') roomId: string,
     @Headers('authorization') authorization: string | undefined,
   ): Promise<AttendanceResponse> {
@@ -68,9 +69,13 @@ export class RoomsController {
         { 'WWW-Authenticate': 'Bearer' },
       );
     }
-    const room = await this.findOr404(roomId);
-    if (!this.rooms.isHostKey(room, match[1])) {
-      throw new ApiError(HttpStatus.FORBIDDEN, { code: 'FORBIDDEN', message: 'the host key does not match' });
+    // A guesser could probe room ids here too: same budget as lookups, and an
+    // unknown room answers exactly as a known room with the wrong key.
+    await this.limit('join', request, this.config.rateLimits.joinPerMinute);
+    const normalized = normalizeRoomId(roomId);
+    const room = normalized ? await this.rooms.find(normalized) : null;
+    if (!room || !this.rooms.isHostKey(room, match[1])) {
+      throw new ApiError(HttpStatus.FORBIDDEN, { code: 'FORBIDDEN', message: 'no meeting has this code and host key' });
     }
     return this.rooms.attendance(room);
   }

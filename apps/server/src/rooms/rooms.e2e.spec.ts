@@ -23,10 +23,11 @@ describe('rooms REST API', () => {
     expect(room.hostUrl).toBe(`http://localhost:3000/r/${room.roomId}?host=${room.hostKey}`);
   });
 
-  it('names a room "Meeting" when no name is given, also with no body at all', async () => {
+  it('names a room "Meeting" when no name is given', async () => {
     expect((await createRoom(server.url)).name).toBe('Meeting');
-    const response = await fetch(`${server.url}/api/rooms`, { method: 'POST' });
+    const response = await post('{}');
     expect(response.status).toBe(201);
+    expect(await response.json()).toMatchObject({ name: 'Meeting' });
   });
 
   it('never hands out sequential or repeated ids', async () => {
@@ -92,13 +93,47 @@ describe('rooms REST API', () => {
     expect(await right.json()).toMatchObject({ roomId: room.roomId, entries: [] });
   });
 
-  it('reports health and Prometheus metrics', async () => {
+  it('answers attendance for an unknown room exactly as for a wrong key', async () => {
+    const room = await createRoom(server.url);
+    const wrongKey = { authorization: `Bearer ${'A'.repeat(32)}` };
+    const answers = [];
+    for (const id of [room.roomId, 'zzz-zzzz-zzz', 'not-a-room-id-at-all']) {
+      const response = await fetch(`${server.url}/api/rooms/${id}/attendance`, { headers: wrongKey });
+      answers.push({ status: response.status, body: await response.json() });
+    }
+    expect(answers[0]).toEqual({ status: 403, body: { code: 'FORBIDDEN', message: expect.any(String) } });
+    expect(answers[1]).toEqual(answers[0]);
+    expect(answers[2]).toEqual(answers[0]);
+  });
+
+  it('reports health, and keeps /metrics private without METRICS_TOKEN', async () => {
     const health = await fetch(`${server.url}/health`);
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ status: 'ok', database: 'up' });
-    const metrics = await (await fetch(`${server.url}/metrics`)).text();
-    expect(metrics).toContain('meet_connected_sockets');
-    expect(metrics).toContain('meet_rooms_created_total');
+    const metrics = await fetch(`${server.url}/metrics`);
+    expect(metrics.status).toBe(404);
+    expect(await metrics.json()).toMatchObject({ code: expect.any(String) });
+  });
+});
+
+describe('room lookups per client address', () => {
+  it('rate-limits every route that tells whether a room exists', async () => {
+    const server = await startTestServer({ JOIN_PER_MINUTE: '2' });
+    try {
+      const room = await createRoom(server.url);
+      const auth = { authorization: `Bearer ${room.hostKey}` };
+      for (const path of [`/api/rooms/${room.roomId}`, `/api/rooms/${room.roomId}/attendance`]) {
+        const statuses = [];
+        for (let i = 0; i < 3; i += 1) statuses.push((await fetch(`${server.url}${path}`, { headers: auth })).status);
+        expect(statuses.at(-1)).toBe(429);
+      }
+      const limited = await fetch(`${server.url}/api/rooms/zzz-zzzz-zzz/attendance`, { headers: auth });
+      expect(limited.status).toBe(429);
+      expect(limited.headers.get('retry-after')).toMatch(/^\d+$/);
+      expect(await limited.json()).toMatchObject({ code: 'RATE_LIMITED' });
+    } finally {
+      await server.close();
+    }
   });
 });
 
@@ -113,7 +148,8 @@ describe('/metrics with METRICS_TOKEN', () => {
       expect(wrong.status).toBe(401);
       const allowed = await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${token}` } });
       expect(allowed.status).toBe(200);
-      expect(await allowed.text()).toContain('meet_joins_total');
+      const metrics = await allowed.text();
+      for (const name of ['meet_joins_total', 'meet_connected_sockets', 'meet_rooms_created_total']) expect(metrics).toContain(name);
     } finally {
       await server.close();
     }
@@ -126,7 +162,7 @@ describe('per-address limits on the REST API', () => {
     try {
       await createRoom(server.url);
       await createRoom(server.url);
-      const response = await fetch(`${server.url}/api/rooms`, { method: 'POST' });
+      const response = await fetch(`${server.url}/api/rooms`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
       expect(response.status).toBe(429);
       expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(0);
       expect(await response.json()).toMatchObject({ code: 'RATE_LIMITED' });

@@ -17,21 +17,24 @@ export interface TestServer {
 
 /**
  * The real app on a free port with a fresh SQLite file (or the given env),
- * logging to nowhere unless TEST_LOGS is set.
+ * logging to nowhere unless TEST_LOGS is set or `log` collects the lines.
  */
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(
+  env: Record<string, string> = {},
+  log?: { write(line: string): void },
+): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'mesh-meet-test-'));
   const config = loadConfig({
     DATA_DIR: dataDir,
     PORT: '0',
     HOST: '127.0.0.1',
     PUBLIC_URL: 'http://localhost:3000',
-    LOG_LEVEL: process.env['TEST_LOGS'] ? 'debug' : 'silent',
+    LOG_LEVEL: process.env['TEST_LOGS'] || log ? 'debug' : 'silent',
     WEB_DIR: join(dataDir, 'no-web'),
     NODE_ID: `test-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
     ...env,
   });
-  const logger = AppLogger.create(config.logLevel);
+  const logger = AppLogger.create(config.logLevel, log);
   const app = await createApp(config, logger);
   await app.listen(0, '127.0.0.1');
   await app.get(DatabaseService).connect();
