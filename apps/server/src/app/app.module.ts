@@ -3,6 +3,7 @@ import { AttendanceService } from '../attendance/attendance.service';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { DatabaseService } from '../database/database.service';
 import { HealthController } from '../health/health.controller';
+import { IdentityService } from '../identity/identity.service';
 import { AppLogger } from '../logging/app-logger';
 import { MembershipStore } from '../membership/membership.store';
 import { MemoryMembershipStore } from '../membership/memory-membership.store';
@@ -48,6 +49,7 @@ export class AppModule {
         RoomsService,
         AttendanceService,
         IceServersService,
+        IdentityService,
         ...MEETING_PROVIDERS,
         SignalingGateway,
         NodeLifecycleService,

@@ -34,7 +34,12 @@ export class IdentityService {
   /** A new identity. Throws DatabaseUnavailableError while the stored secret cannot be read. */
   async issue(): Promise<Identity> {
     const userId = randomUUID();
-    return { userId, token: `${userId}.${sign(await this.secret(), userId)}` };
+    return { userId, token: await this.tokenFor(userId) };
+  }
+
+  /** The token of an identity this server issued (a resumed join hands it out again). */
+  async tokenFor(userId: string): Promise<string> {
+    return `${userId}.${sign(await this.secret(), userId)}`;
   }
 
   /**

@@ -5,6 +5,7 @@ import { NO_MEDIA } from '@mesh-meet/protocol';
 import { AttendanceService } from '../attendance/attendance.service';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import type { RoomEntity } from '../database/entities';
+import { IdentityService } from '../identity/identity.service';
 import { AppLogger } from '../logging/app-logger';
 import { type Member, MembershipStore } from '../membership/membership.store';
 import { MetricsService } from '../metrics/metrics.service';
@@ -21,7 +22,7 @@ import { meetingChannel, type SignalingSocket } from './socket-session';
 export interface JoinInput {
   roomId: string;
   name: string;
-  userId?: string;
+  identity?: string;
   hostKey?: string;
   media?: MediaState;
   resume?: { peerId: string; token: string };
@@ -44,6 +45,7 @@ export class AdmissionService {
     private readonly presence: PresenceService,
     private readonly departures: Departures,
     private readonly ice: IceServersService,
+    private readonly identities: IdentityService,
     private readonly metrics: MetricsService,
     private readonly logger: AppLogger,
     @Inject(APP_CONFIG)
@@ -71,11 +73,12 @@ export class AdmissionService {
     if (room.locked && !isHost) throw new MeetingError('ROOM_LOCKED', 'the host has locked this meeting');
 
     const role = isHost ? 'host' : 'guest';
+    const identity = await this.identify(input.identity);
     const resumeToken = generateResumeToken();
     const member: Member = {
       peerId: generatePeerId(),
       roomId: room.id,
-      userId: input.userId ?? randomUUID(),
+      userId: identity.userId,
       name: input.name,
       role,
       media: input.media ?? NO_MEDIA,
@@ -111,7 +114,18 @@ export class AdmissionService {
     socket.to(meetingChannel(room.id)).emit('peer-joined', toPeerInfo(member));
     this.metrics.joins.inc({ role });
     this.logger.info('joined', { roomId: room.id, peerId: member.peerId, role });
-    return this.joinSuccess(room, member, resumeToken, false, admission.others);
+    return this.joinSuccess(room, member, identity.token, resumeToken, false, admission.others);
+  }
+
+  /**
+   * The server-issued identity a join presents, or a fresh one: a token the
+   * server did not sign (forged, altered, another deployment's) is not an
+   * error, it just does not make the browser anyone in particular.
+   */
+  private async identify(token: string | undefined): Promise<{ userId: string; token: string }> {
+    const userId = token === undefined ? null : await this.identities.verify(token);
+    if (userId && token) return { userId, token };
+    return this.identities.issue();
   }
 
   /**
@@ -132,7 +146,8 @@ export class AdmissionService {
     await this.channels.bind(socket, member);
     const others = (await this.store.list(room.id)).filter((other) => other.peerId !== member.peerId);
     this.logger.info('resumed', { roomId: room.id, peerId: member.peerId });
-    return this.joinSuccess(room, member, resume.token, true, others);
+    const identity = await this.identities.tokenFor(member.userId);
+    return this.joinSuccess(room, member, identity, resume.token, true, others);
   }
 
   /** The room's own limit, never above the operator's. */
@@ -140,10 +155,17 @@ export class AdmissionService {
     return Math.min(room.maxParticipants, this.config.maxParticipants);
   }
 
-  private joinSuccess(room: RoomEntity, member: Member, resumeToken: string, resumed: boolean, others: Member[]): JoinSuccess {
+  private joinSuccess(
+    room: RoomEntity,
+    member: Member,
+    identity: string,
+    resumeToken: string,
+    resumed: boolean,
+    others: Member[],
+  ): JoinSuccess {
     return {
       ok: true,
-      self: { peerId: member.peerId, role: member.role, userId: member.userId, resumeToken, resumed },
+      self: { peerId: member.peerId, role: member.role, userId: member.userId, identity, resumeToken, resumed },
       room: { roomId: room.id, name: room.name, locked: room.locked, maxParticipants: this.capacity(room) },
       peers: others.map(toPeerInfo),
       ...this.ice.forJoin(member.peerId),

@@ -61,13 +61,23 @@ describe('signaling gateway (real app, real socket.io-client)', () => {
     expect(JSON.stringify(guest.joined)).not.toContain(room.hostKey);
   });
 
-  it('issues a user id when none is given and keeps the one the browser sends', async () => {
+  it('issues an identity, recognises it at the next join, and lets nobody claim another one', async () => {
     const room = await createRoom(server.url);
     const first = track(await joinAs(server.url, room.roomId, 'A'));
     expect(first.joined.self.userId).toMatch(/^[0-9a-f-]{36}$/);
-    const userId = '0b7f8a52-4b1e-4c37-9a0e-2f7c1f6f1a11';
-    const second = track(await joinAs(server.url, room.roomId, 'B', { userId }));
-    expect(second.joined.self.userId).toBe(userId);
+    const again = track(await joinAs(server.url, room.roomId, 'A again', { identity: first.joined.self.identity }));
+    expect(again.joined.self.userId).toBe(first.joined.self.userId);
+
+    // A forged token (someone else's userId with a made-up signature) makes nobody in particular.
+    const forged = `${first.joined.self.userId}.${'A'.repeat(43)}`;
+    const impostor = track(await joinAs(server.url, room.roomId, 'Impostor', { identity: forged }));
+    expect(impostor.joined.self.userId).not.toBe(first.joined.self.userId);
+
+    // The browser-chosen userId of earlier releases is not a field any more.
+    const socket = await connectClient(server.url);
+    sockets.push(socket);
+    const claimed = await request<JoinAck>(socket, 'join', { roomId: room.roomId, name: 'C', userId: first.joined.self.userId });
+    expect(claimed).toMatchObject({ ok: false, error: { code: 'INVALID_PAYLOAD' } });
   });
 
   it('relays a signal to the named peer only, stamped with the sender', async () => {

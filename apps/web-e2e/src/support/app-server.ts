@@ -9,5 +9,6 @@ export async function startAppServer(env: Record<string, string> = {}): Promise<
   if (!existsSync(join(WEB_DIR, 'index.html'))) {
     throw new Error(`${WEB_DIR} is missing: run \`npx nx run-many -t build -p server web\` first`);
   }
-  return startServerProcess({ WEB_DIR, JOIN_PER_MINUTE: '1000', ROOM_CREATE_PER_MINUTE: '1000', ...env });
+  // One server serves a whole spec file of browser tests: its lifetime bound is the file's, not one test's.
+  return startServerProcess({ WEB_DIR, JOIN_PER_MINUTE: '1000', ROOM_CREATE_PER_MINUTE: '1000', ...env }, { maxLifetimeMs: 15 * 60_000 });
 }

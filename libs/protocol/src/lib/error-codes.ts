@@ -16,6 +16,7 @@ export const ERROR_CODES = [
   'NOT_IN_ROOM',
   'PEER_NOT_FOUND',
   'FORBIDDEN',
+  'REMOVED',
   'RATE_LIMITED',
   'UNAVAILABLE',
   'INTERNAL',

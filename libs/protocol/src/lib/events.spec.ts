@@ -50,7 +50,7 @@ describe('event names', () => {
       'server',
       SERVER_EVENTS,
       SERVER_EVENT_SCHEMAS,
-      { peerJoined: 'peer-joined', peerLeft: 'peer-left', signal: 'signal', peerMediaState: 'peer-media-state', chatMessage: 'chat-message', roomUpdated: 'room-updated', removed: 'removed', roomEnded: 'room-ended' },
+      { peerJoined: 'peer-joined', peerLeft: 'peer-left', signal: 'signal', peerMediaState: 'peer-media-state', chatMessage: 'chat-message', roomUpdated: 'room-updated', removed: 'removed', roomEnded: 'room-ended', closing: 'closing' },
     ],
   ])('name every %s event of the table once, as frozen code constants', (_direction, names, table, expected) => {
     expect(names).toEqual(expected);

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import {
   chatMessageSchema,
   chatRequestSchema,
+  closingSchema,
   emptyRequestSchema,
   hostLockRequestSchema,
   hostRemoveRequestSchema,
@@ -59,6 +60,7 @@ export const SERVER_EVENT_SCHEMAS = {
   'room-updated': roomUpdatedSchema,
   removed: removedSchema,
   'room-ended': roomEndedSchema,
+  closing: closingSchema,
 } as const satisfies Record<string, z.ZodType>;
 
 export type ClientEventName = keyof typeof CLIENT_EVENT_SCHEMAS;

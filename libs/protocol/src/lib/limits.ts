@@ -24,6 +24,8 @@ export const LIMITS = {
   /** Mesh rooms: default capacity and the highest an operator may configure. */
   defaultMaxParticipants: 6,
   maxParticipantsCeiling: 12,
+  /** Longest identity token accepted in `join` (the server issues about 80 characters). */
+  identityTokenMaxLength: 256,
   /** Chat messages (text, never HTML). */
   chatMaxLength: 1000,
 } as const;

@@ -28,6 +28,14 @@ export const peerIdSchema = z
 
 export const userIdSchema = z.uuid();
 
+/**
+ * The identity the server issued to this browser (`self.identity` of an
+ * earlier join ack), opaque to clients. The server checks its signature: a
+ * token it did not issue, or one it cannot read, is not an error, the join
+ * simply gets a fresh identity.
+ */
+export const identityTokenSchema = z.string().max(LIMITS.identityTokenMaxLength);
+
 /** Host keys are base64url strings of at least 128 random bits. */
 export const hostKeySchema = z.string().regex(/^[A-Za-z0-9_-]{22,64}$/, 'must be a host key');
 
@@ -84,7 +92,8 @@ export const leaveReasonSchema = z.enum(['left', 'disconnected', 'removed', 'end
 export const joinRequestSchema = z.strictObject({
   roomId: roomIdSchema,
   name: displayNameSchema,
-  userId: userIdSchema.optional(),
+  /** The token from an earlier ack's `self.identity`; absent on a browser's first join. */
+  identity: identityTokenSchema.optional(),
   hostKey: hostKeySchema.optional(),
   /** What the newcomer starts with; shown to the others in `peer-joined`. */
   media: mediaStateSchema.optional(),
@@ -128,7 +137,10 @@ export const emptyRequestSchema = z.union([z.undefined(), z.null(), z.strictObje
 export const selfInfoSchema = z.strictObject({
   peerId: peerIdSchema,
   role: roleSchema,
+  /** Who this browser is in attendance, issued by the server. */
   userId: userIdSchema,
+  /** Keep it and send it as `join.identity` next time: the same person, the same userId. */
+  identity: identityTokenSchema,
   /** Secret of this join, for `join.resume` after a dropped connection. */
   resumeToken: z.string(),
   /** True when this join resumed the previous one (same peer id, nobody was told). */
@@ -191,6 +203,13 @@ export const removedSchema = z.strictObject({ by: z.literal('host') });
 
 export const roomEndedSchema = z.strictObject({ by: z.literal('host') });
 
+/**
+ * Sent just before the server closes this connection on its own initiative
+ * (a flood past RATE_LIMITED, too many connections from one address, no join
+ * within the join deadline). The client is told why instead of guessing.
+ */
+export const closingSchema = errorSchema;
+
 /* ---------- inferred types ---------- */
 
 export type MediaState = z.infer<typeof mediaStateSchema>;
@@ -217,6 +236,7 @@ export type PeerLeft = z.infer<typeof peerLeftSchema>;
 export type SignalEvent = z.infer<typeof signalEventSchema>;
 export type PeerMediaState = z.infer<typeof peerMediaStateSchema>;
 export type RoomUpdated = z.infer<typeof roomUpdatedSchema>;
+export type Closing = z.infer<typeof closingSchema>;
 export type ChatMessage = z.infer<typeof chatMessageSchema>;
 export type Removed = z.infer<typeof removedSchema>;
 export type RoomEnded = z.infer<typeof roomEndedSchema>;

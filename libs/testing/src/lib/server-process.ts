@@ -15,7 +15,10 @@ export interface ServerProcess extends Child {
  * embedded SQLite file in a temporary directory unless DATABASE_URL is given.
  * `PUBLIC_URL` defaults to the URL it is reached at, so browsers' Origin passes.
  */
-export async function startServerProcess(env: Record<string, string> = {}): Promise<ServerProcess> {
+export async function startServerProcess(
+  env: Record<string, string> = {},
+  options: { maxLifetimeMs?: number } = {},
+): Promise<ServerProcess> {
   if (!existsSync(SERVER_MAIN)) throw new Error(`${SERVER_MAIN} is missing: run \`npx nx build server\` first`);
   const port = env['PORT'] ? Number(env['PORT']) : await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -32,6 +35,7 @@ export async function startServerProcess(env: Record<string, string> = {}): Prom
       NODE_ID: `test-server-${port}`,
       ...env,
     },
+    ...(options.maxLifetimeMs ? { maxLifetimeMs: options.maxLifetimeMs } : {}),
   });
   if (dataDir) void child.exited.then(() => rmSync(dataDir, { recursive: true, force: true }));
   await child.waitFor(

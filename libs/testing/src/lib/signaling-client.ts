@@ -138,11 +138,11 @@ export async function joinAs(
   baseUrl: string,
   roomId: string,
   name: string,
-  options: ClientOptions & { hostKey?: string; userId?: string } = {},
+  options: ClientOptions & { hostKey?: string; identity?: string } = {},
 ): Promise<{ socket: TestSocket; joined: JoinSuccess }> {
-  const { hostKey, userId, ...client } = options;
+  const { hostKey, identity, ...client } = options;
   const socket = await connectClient(baseUrl, client);
-  const ack = await request<JoinAck>(socket, 'join', { roomId, name, ...(hostKey ? { hostKey } : {}), ...(userId ? { userId } : {}) });
+  const ack = await request<JoinAck>(socket, 'join', { roomId, name, ...(hostKey ? { hostKey } : {}), ...(identity ? { identity } : {}) });
   if (!ack.ok) {
     socket.disconnect();
     throw new Error(`join refused: ${ack.error.code} ${ack.error.message}`);

@@ -16,7 +16,7 @@ const media = { audio: true, video: true, screen: false };
 function joined(peers: string[], resumed = false): JoinAck {
   return {
     ok: true,
-    self: { peerId: 'self-0001', role: 'guest', userId: '3f0c7a2e-8c1b-4d5e-9f6a-1b2c3d4e5f60', resumeToken: 'token', resumed },
+    self: { peerId: 'self-0001', role: 'guest', userId: '3f0c7a2e-8c1b-4d5e-9f6a-1b2c3d4e5f60', identity: 'issued-token', resumeToken: 'token', resumed },
     room: { roomId: 'abc-defg-hij', name: 'Sync', locked: false, maxParticipants: 6 },
     peers: peers.map((peerId) => ({ peerId, name: peerId, role: 'guest' as const, media })),
     iceServers: [],

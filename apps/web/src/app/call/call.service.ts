@@ -101,7 +101,7 @@ export class CallService {
       this.store.setPhase('lobby');
       return;
     }
-    this.identity.userId = ack.self.userId;
+    this.identity.identity = ack.self.identity;
     this.identity.name = options.name;
     this.start(ack, options.name);
   }
@@ -249,7 +249,7 @@ export class CallService {
     return {
       roomId: options.roomId,
       name: options.name,
-      userId: this.identity.userId,
+      identity: this.identity.identity,
       hostKey: options.hostKey,
       media: this.mediaState(),
       resume,

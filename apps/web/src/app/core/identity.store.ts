@@ -1,25 +1,30 @@
 import { Injectable, inject } from '@angular/core';
 import { STORAGE } from './browser.tokens';
 
-const USER_ID = 'mesh-meet.userId';
+const IDENTITY = 'mesh-meet.identity';
+/** Before the server issued identities the browser chose a userId; it means nothing now. */
+const OLD_USER_ID = 'mesh-meet.userId';
 const NAME = 'mesh-meet.name';
 const HOST_KEY = (roomId: string) => `mesh-meet.hostKey.${roomId}`;
 
 /**
- * What this browser remembers: its anonymous identity (issued by the server
- * at the first join), the last name typed, and host keys of meetings it created
+ * What this browser remembers: its anonymous identity (issued and signed by the
+ * server at the first join), the last name typed, and host keys of meetings it created
  * or opened with a host link, so a host who reloads stays the host.
  */
 @Injectable({ providedIn: 'root' })
 export class IdentityStore {
   private readonly storage = inject(STORAGE);
 
-  get userId(): string | undefined {
-    return this.storage.getItem(USER_ID) ?? undefined;
+  /** The token the server issued at an earlier join (`self.identity`), sent with the next one. */
+  get identity(): string | undefined {
+    return this.storage.getItem(IDENTITY) ?? undefined;
   }
 
-  set userId(value: string | undefined) {
-    if (value) this.storage.setItem(USER_ID, value);
+  set identity(value: string | undefined) {
+    if (!value) return;
+    this.storage.setItem(IDENTITY, value);
+    this.storage.removeItem(OLD_USER_ID);
   }
 
   get name(): string {
