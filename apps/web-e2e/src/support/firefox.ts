@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'puppeteer-core';
 import { ARTIFACTS } from './browser';
+import { recordPeerConnections } from './in-page';
 
 export const byTestId = (testId: string): string => `[data-testid="${testId}"]`;
 
@@ -18,17 +19,7 @@ export async function newFirefoxParticipant(
   const context = await browser.createBrowserContext();
   const page = await context.newPage();
   await page.setViewport(viewport);
-  await page.evaluateOnNewDocument(() => {
-    const Native = window.RTCPeerConnection;
-    const created: RTCPeerConnection[] = [];
-    (window as unknown as { __peerConnections: RTCPeerConnection[] }).__peerConnections = created;
-    window.RTCPeerConnection = class extends Native {
-      constructor(configuration?: RTCConfiguration) {
-        super(configuration);
-        created.push(this);
-      }
-    } as typeof RTCPeerConnection;
-  });
+  await page.evaluateOnNewDocument(recordPeerConnections);
   page.on('dialog', (dialog) => void dialog.accept());
   return { context, page };
 }

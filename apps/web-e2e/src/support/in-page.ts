@@ -17,6 +17,23 @@ export function inPage<A, R>(page: AnyPage, fn: (arg: A) => R | Promise<R>, arg:
   return page.evaluate(run, arg as unknown);
 }
 
+/**
+ * Init script for every participant page: records each RTCPeerConnection it
+ * makes in window.__peerConnections, so tests can read getStats() or restart
+ * ICE without a hook in the product.
+ */
+export function recordPeerConnections(): void {
+  const Native = window.RTCPeerConnection;
+  const created: RTCPeerConnection[] = [];
+  (window as unknown as { __peerConnections: RTCPeerConnection[] }).__peerConnections = created;
+  window.RTCPeerConnection = class extends Native {
+    constructor(configuration?: RTCConfiguration) {
+      super(configuration);
+      created.push(this);
+    }
+  } as typeof RTCPeerConnection;
+}
+
 export interface TileState {
   name: string;
   video: string | null;
