@@ -8,6 +8,7 @@ export * from './lib/binaries';
 export * from './lib/child-process';
 export * from './lib/chromium';
 export * from './lib/external-services';
+export * from './lib/firefox';
 export * from './lib/http-ready';
 export * from './lib/paths';
 export * from './lib/ports';

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { CHROMIUM, haveBinaries, launchChromium, repoPath } from '@mesh-meet/testing';
+import { recordPeerConnections } from './in-page';
 
 export const ARTIFACTS = repoPath('test-output/web-e2e');
 
@@ -30,16 +31,8 @@ export async function newParticipant(
     locale: options.language ?? 'en-US',
     permissions: ['camera', 'microphone'],
   });
+  await context.addInitScript(recordPeerConnections);
   await context.addInitScript(({ withoutCamera }) => {
-    const Native = window.RTCPeerConnection;
-    const created: RTCPeerConnection[] = [];
-    (window as unknown as { __peerConnections: RTCPeerConnection[] }).__peerConnections = created;
-    window.RTCPeerConnection = class extends Native {
-      constructor(configuration?: RTCConfiguration) {
-        super(configuration);
-        created.push(this);
-      }
-    } as typeof RTCPeerConnection;
     // WebSockets too, so a test can cut the signaling connection like a network change does.
     const NativeWebSocket = window.WebSocket;
     const sockets: WebSocket[] = [];

@@ -1,3 +1,4 @@
+import { audioFlow } from './in-page';
 import type { Page } from 'playwright-core';
 import { waitFor } from '@mesh-meet/testing';
 
@@ -83,25 +84,13 @@ export async function framesFrom(page: Page, peerName: string, windowMs = 1500):
  * and every peer connection's inbound audio carries energy that grows.
  */
 export async function receivingAudio(page: Page): Promise<boolean> {
-  return page.evaluate(async () => {
-    const videos = [...document.querySelectorAll<HTMLVideoElement>('[data-testid="remote-video"]')];
-    if (videos.length === 0 || videos.some((video) => video.muted || video.paused)) return false;
-    const connections = (window as unknown as { __peerConnections: RTCPeerConnection[] }).__peerConnections.filter(
-      (pc) => pc.connectionState === 'connected',
-    );
-    if (connections.length < videos.length) return false;
-    const energy = async (pc: RTCPeerConnection) => {
-      let total = 0;
-      (await pc.getStats()).forEach((report: { type?: string; kind?: string; totalAudioEnergy?: number }) => {
-        if (report.type === 'inbound-rtp' && report.kind === 'audio') total += report.totalAudioEnergy ?? 0;
-      });
-      return total;
-    };
-    const before = await Promise.all(connections.map(energy));
-    await new Promise((resolve) => setTimeout(resolve, 1200));
-    const after = await Promise.all(connections.map(energy));
-    return after.every((value, index) => value > before[index]);
-  });
+  const flow = await page.evaluate(audioFlow, 1200);
+  return (
+    flow.remoteVideos > 0 &&
+    flow.audible === flow.remoteVideos &&
+    flow.connected >= flow.remoteVideos &&
+    flow.withGrowingEnergy === flow.connected
+  );
 }
 
 /**

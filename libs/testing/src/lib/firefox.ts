@@ -1,0 +1,47 @@
+import { existsSync } from 'node:fs';
+import type { Browser } from 'puppeteer-core';
+
+export const FIREFOX = process.env['FIREFOX_PATH'] ?? '/usr/bin/firefox-esr';
+
+/**
+ * Firefox's counterpart of CHROMIUM_ARGS: a fake camera and microphone that
+ * need no permission prompt, and remote audio that may play without a click
+ * (as after a real user's Join click).
+ */
+export const FIREFOX_PREFS: Readonly<Record<string, unknown>> = {
+  'media.navigator.streams.fake': true,
+  'media.navigator.permission.disabled': true,
+  // 0: allow audible autoplay; blocking_policy 0: a play() without a gesture counts.
+  'media.autoplay.default': 0,
+  'media.autoplay.blocking_policy': 0,
+};
+
+/**
+ * Whether Firefox is here. Under CI its absence is an error (`.ci/run`
+ * installs firefox-esr), never a silent skip; elsewhere the suite is skipped
+ * and says why.
+ */
+export function firefoxAvailable(suite: string): boolean {
+  if (existsSync(FIREFOX)) return true;
+  const reason = `${suite}: ${FIREFOX} missing (apt-get install -y firefox-esr, or set FIREFOX_PATH)`;
+  if (process.env['CI']) throw new Error(`${reason}; CI must run this suite`);
+  console.warn(`*** SKIPPED: ${reason} ***`);
+  return false;
+}
+
+/**
+ * Debian's Firefox ESR, headless, driven over WebDriver BiDi by puppeteer-core.
+ * puppeteer-core ships ES modules only, so it is loaded here on first use: a
+ * suite that imports these helpers without launching Firefox never loads it
+ * (jest needs --experimental-vm-modules to require an ES module).
+ */
+export async function launchFirefox(extraPrefs: Record<string, unknown> = {}): Promise<Browser> {
+  const { default: puppeteer } = await import('puppeteer-core');
+  return puppeteer.launch({
+    browser: 'firefox',
+    executablePath: FIREFOX,
+    headless: true,
+    extraPrefsFirefox: { ...FIREFOX_PREFS, ...extraPrefs },
+    timeout: 30_000,
+  });
+}
