@@ -2,7 +2,16 @@ import { TestBed } from '@angular/core/testing';
 import type { JoinAck, SignalData } from '@mesh-meet/protocol';
 import { FakeMediaStream, FakePeerConnection, FakeTrack } from '../../testing/fake-peer-connection';
 import { FakeSocket } from '../../testing/fake-socket';
-import { APP_ORIGIN, MEDIA_DEVICES, MEDIA_STREAM_FACTORY, MemoryStorage, PEER_CONNECTION_FACTORY, STORAGE } from '../core/browser.tokens';
+import {
+  APP_ORIGIN,
+  MEDIA_DEVICES,
+  MEDIA_STREAM_FACTORY,
+  MemoryStorage,
+  PEER_CONNECTION_FACTORY,
+  STORAGE,
+  WINDOW_EVENTS,
+  type WindowEvents,
+} from '../core/browser.tokens';
 import { CallService } from './call.service';
 import { CallStore } from './call.store';
 import { LocalMediaService } from './local-media.service';
@@ -13,10 +22,10 @@ const MEMBER = 'member-0001';
 const LATER = 'member-0002';
 const media = { audio: true, video: true, screen: false };
 
-function joined(peers: string[], resumed = false): JoinAck {
+function joined(peers: string[], resumed = false, identity = 'issued-token'): JoinAck {
   return {
     ok: true,
-    self: { peerId: 'self-0001', role: 'guest', userId: '3f0c7a2e-8c1b-4d5e-9f6a-1b2c3d4e5f60', identity: 'issued-token', resumeToken: 'token', resumed },
+    self: { peerId: 'self-0001', role: 'guest', userId: '3f0c7a2e-8c1b-4d5e-9f6a-1b2c3d4e5f60', identity, resumeToken: 'token', resumed },
     room: { roomId: 'abc-defg-hij', name: 'Sync', locked: false, maxParticipants: 6 },
     peers: peers.map((peerId) => ({ peerId, name: peerId, role: 'guest' as const, media })),
     iceServers: [],
@@ -39,6 +48,31 @@ function fakeDevices() {
   return { devices, tracks };
 }
 
+/** The window's events as the call sees them: the spec fires `pagehide` and sees what is still registered. */
+class FakeWindowEvents {
+  private readonly listeners = new Map<string, Set<EventListener>>();
+
+  addEventListener(type: string, listener: EventListener): void {
+    this.listeners.set(type, (this.listeners.get(type) ?? new Set()).add(listener));
+  }
+
+  removeEventListener(type: string, listener: EventListener): void {
+    this.listeners.get(type)?.delete(listener);
+  }
+
+  fire(type: string): void {
+    for (const listener of [...(this.listeners.get(type) ?? [])]) listener(new Event(type));
+  }
+
+  count(type: string): number {
+    return this.listeners.get(type)?.size ?? 0;
+  }
+
+  asWindow(): WindowEvents {
+    return this as unknown as WindowEvents;
+  }
+}
+
 describe('CallService', () => {
   let sockets: FakeSocket[];
   let call: CallService;
@@ -46,10 +80,14 @@ describe('CallService', () => {
   let tracks: FakeTrack[];
   /** The server's answer to each `join`, in order. */
   let joinAnswers: JoinAck[];
+  let storage: MemoryStorage;
+  let windowEvents: FakeWindowEvents;
 
   beforeEach(() => {
     sockets = [];
     joinAnswers = [];
+    storage = new MemoryStorage();
+    windowEvents = new FakeWindowEvents();
     FakePeerConnection.created = [];
     const fake = fakeDevices();
     tracks = fake.tracks;
@@ -60,7 +98,8 @@ describe('CallService', () => {
         LocalMediaService,
         SignalingClient,
         { provide: APP_ORIGIN, useValue: 'https://meet.example' },
-        { provide: STORAGE, useValue: new MemoryStorage() },
+        { provide: STORAGE, useValue: storage },
+        { provide: WINDOW_EVENTS, useValue: windowEvents.asWindow() },
         { provide: MEDIA_DEVICES, useValue: fake.devices },
         { provide: MEDIA_STREAM_FACTORY, useValue: () => new FakeMediaStream() },
         { provide: PEER_CONNECTION_FACTORY, useValue: (configuration: RTCConfiguration) => new FakePeerConnection(configuration) },
@@ -179,6 +218,124 @@ describe('CallService', () => {
     expect(store.peers()[0]).toMatchObject({ health: 'reconnecting', failure: 'negotiation' });
     call.connectionTo(MEMBER)?.close();
     jest.restoreAllMocks();
+  });
+
+  describe('identity', () => {
+    it('sends no identity on the first join and keeps the one the server issued', async () => {
+      joinAnswers.push(joined([], false, 'first-issued'));
+      const socket = await join();
+      expect(socket.sent('join')[0][0]).not.toHaveProperty('identity', expect.anything());
+      expect(storage.getItem('mesh-meet.identity')).toBe('first-issued');
+    });
+
+    it('sends the stored identity with the next join and keeps the one the ack returns', async () => {
+      storage.setItem('mesh-meet.identity', 'kept-from-last-time');
+      storage.setItem('mesh-meet.userId', '3f0c7a2e-8c1b-4d5e-9f6a-1b2c3d4e5f60');
+      joinAnswers.push(joined([], false, 'reissued'));
+      const socket = await join();
+      expect(socket.sent('join')).toEqual([[expect.objectContaining({ identity: 'kept-from-last-time' })]]);
+      expect(socket.sent('join')[0][0]).not.toHaveProperty('userId');
+      expect(storage.getItem('mesh-meet.identity')).toBe('reissued');
+      expect(storage.getItem('mesh-meet.userId')).toBeNull();
+    });
+  });
+
+  describe('leaving is seen at once', () => {
+    it('a closed tab (pagehide) says leave, disconnects and removes its listener', async () => {
+      joinAnswers.push(joined([MEMBER]));
+      const socket = await join();
+      expect(windowEvents.count('pagehide')).toBe(1);
+
+      windowEvents.fire('pagehide');
+      expect(socket.sent('leave')).toHaveLength(1);
+      expect(socket.disconnected).toBe(true);
+      expect(store.phase()).toBe('left');
+      expect(windowEvents.count('pagehide')).toBe(0);
+      expect(FakePeerConnection.created[0].close).toHaveBeenCalled();
+    });
+
+    it('leaving with the button removes the pagehide listener too', async () => {
+      joinAnswers.push(joined([MEMBER]));
+      await join();
+      await call.leave();
+      expect(windowEvents.count('pagehide')).toBe(0);
+    });
+
+    it('a refused join leaves no pagehide listener', async () => {
+      joinAnswers.push({ ok: false, error: { code: 'ROOM_FULL', message: 'full' } });
+      await join();
+      expect(windowEvents.count('pagehide')).toBe(0);
+    });
+
+    it('navigating away from the meeting page says leave and disconnects', async () => {
+      joinAnswers.push(joined([MEMBER]));
+      const socket = await join();
+      TestBed.resetTestingModule(); // destroys the page's injector, as leaving the route does
+      expect(socket.sent('leave')).toHaveLength(1);
+      expect(socket.disconnected).toBe(true);
+      expect(windowEvents.count('pagehide')).toBe(0);
+    });
+
+  });
+
+  describe('removal sticks', () => {
+    it('a join refused with REMOVED shows the removed page, not the lobby', async () => {
+      joinAnswers.push({ ok: false, error: { code: 'REMOVED', message: 'removed from this meeting' } });
+      const socket = await join();
+      expect(store.phase()).toBe('removed');
+      expect(socket.listenerCount()).toBe(0);
+      expect(socket.disconnected).toBe(true);
+    });
+
+    it('a rejoin after a dropped connection refused with REMOVED ends the call on the removed page', async () => {
+      joinAnswers.push(joined([MEMBER]));
+      const socket = await join();
+      joinAnswers.push({ ok: false, error: { code: 'REMOVED', message: 'removed from this meeting' } });
+      socket.fire('disconnect', 'transport close');
+      socket.fire('connect');
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      expect(store.phase()).toBe('removed');
+      expect(socket.listenerCount()).toBe(0);
+    });
+  });
+
+  describe('the server closing the connection', () => {
+    it('in a call: the call ends and the page after it keeps the reason', async () => {
+      joinAnswers.push(joined([MEMBER]));
+      const socket = await join();
+      socket.fire('closing', { code: 'RATE_LIMITED', message: 'too many messages' });
+      socket.fire('disconnect', 'io server disconnect');
+      expect(store.phase()).toBe('left');
+      expect(store.error()).toBe('RATE_LIMITED');
+      expect(socket.listenerCount()).toBe(0);
+      expect(windowEvents.count('pagehide')).toBe(0);
+      expect(FakePeerConnection.created[0].close).toHaveBeenCalled();
+    });
+
+    it('in the lobby (the join deadline): the next Join opens a new connection and joins', async () => {
+      call.warmUp();
+      sockets[0].fire('connect');
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      sockets[0].fire('closing', { code: 'NOT_IN_ROOM', message: 'no join within the deadline' });
+      sockets[0].fire('disconnect', 'io server disconnect');
+      expect(store.phase()).toBe('lobby');
+      expect(store.error()).toBeNull();
+
+      joinAnswers.push(joined([MEMBER]));
+      const socket = await join();
+      expect(sockets).toHaveLength(2);
+      expect(socket).toBe(sockets[1]);
+      expect(store.phase()).toBe('in-call');
+    });
+
+    it('leaving afterwards by choice shows no stale reason', async () => {
+      joinAnswers.push(joined([MEMBER]));
+      await join();
+      await call.setLocked(true); // a guest: the server refuses
+      sockets[0].answer = () => ({ ok: true });
+      await call.leave();
+      expect(store.error()).toBeNull();
+    });
   });
 
   describe('listener cleanup', () => {

@@ -1,6 +1,7 @@
 import { Injectable, type OnDestroy, inject, signal } from '@angular/core';
 import {
   type ClientToServerEvents,
+  type Closing,
   type Failure,
   type JoinAck,
   type JoinRequest,
@@ -10,6 +11,7 @@ import {
   type ServerEventPayload,
   type ServerToClientEvents,
   type SignalRequest,
+  closingSchema,
   joinAckSchema,
   okAckSchema,
 } from '@mesh-meet/protocol';
@@ -21,6 +23,8 @@ type ServerEventName = keyof ServerToClientEvents;
 type Handler<E extends ServerEventName> = (payload: ServerEventPayload<E>) => void;
 /** Removes what an `on…` registered. */
 export type Unsubscribe = () => void;
+/** Told when the server closed the connection itself, with what it said in `closing` (if it said anything). */
+export type ClosedHandler = (closing: Closing | undefined) => void;
 
 /** The browser events the server answers with `{ok}` (all but `join`, whose ack carries the call). */
 export type OkEvent = Exclude<keyof ClientToServerEvents, 'join'>;
@@ -33,7 +37,10 @@ const ACK_TIMEOUT_MS = 10_000;
 /**
  * The Socket.IO connection to `/signaling`. Everything the server sends is
  * parsed with the protocol's schema before a handler sees it; acks too.
- * Socket.IO reconnects by itself; `onReconnect` handlers run each time it does.
+ * Socket.IO reconnects by itself after a dropped network; `onReconnect`
+ * handlers run each time it does. A disconnect the server made on purpose
+ * (a flood, the join deadline) is final for that socket: the client forgets it,
+ * tells `onClosed` handlers why, and the next `connect()` opens a new one.
  * Every `on…` returns its unsubscribe, and `close()` drops them all: a handler
  * never outlives the call it was registered for.
  */
@@ -44,6 +51,11 @@ export class SignalingClient implements OnDestroy {
   private socket: SignalingSocket | undefined;
   private connecting: Promise<void> | undefined;
   private readonly reconnectHandlers = new Set<() => void>();
+  private readonly closedHandlers = new Set<ClosedHandler>();
+  /** Whether the last join on this connection was accepted (and no leave or close came since). */
+  private inRoom = false;
+  /** What the server said in `closing` before it closed a socket, so pending requests can say it too. */
+  private readonly closings = new WeakMap<SignalingSocket, Closing>();
   private readonly _state = signal<SignalingState>('idle');
   readonly state = this._state.asReadonly();
 
@@ -71,7 +83,14 @@ export class SignalingClient implements OnDestroy {
     });
     this.socket = socket;
     let connectedBefore = false;
-    socket.on('disconnect', () => {
+    socket.on('closing', (payload: unknown) => {
+      const parsed = closingSchema.safeParse(payload);
+      if (parsed.success) this.closings.set(socket, parsed.data);
+      else console.warn('signaling: dropped a malformed event', { event: 'closing' });
+    });
+    socket.on('disconnect', (reason) => {
+      // Socket.IO does not reconnect after the server's own disconnect: that socket is dead.
+      if (reason === 'io server disconnect') return this.closedByServer(socket);
       if (this._state() !== 'closed') this._state.set('reconnecting');
     });
     return new Promise<void>((resolve, reject) => {
@@ -111,12 +130,21 @@ export class SignalingClient implements OnDestroy {
     return () => this.reconnectHandlers.delete(handler);
   }
 
-  join(request: JoinRequest): Promise<JoinAck> {
-    return this.request(joinAckSchema, 'join', request);
+  /** Runs `handler` when the server closed the connection on purpose (see `closing` in the protocol). */
+  onClosed(handler: ClosedHandler): Unsubscribe {
+    this.closedHandlers.add(handler);
+    return () => this.closedHandlers.delete(handler);
+  }
+
+  async join(request: JoinRequest): Promise<JoinAck> {
+    const ack = await this.request(joinAckSchema, 'join', request);
+    this.inRoom = ack.ok;
+    return ack;
   }
 
   /** Sends an event that answers `{ok}`; resolves with the parsed ack (or a failure). */
   send<E extends OkEvent>(event: E, ...payload: PayloadOf<E>): Promise<OkAck> {
+    if (event === 'leave') this.inRoom = false;
     return this.request(okAckSchema, event, ...payload);
   }
 
@@ -125,18 +153,35 @@ export class SignalingClient implements OnDestroy {
     this.socket?.emit('signal', request);
   }
 
-  /** Disconnects and drops every handler: socket listeners and reconnect handlers alike. */
+  /**
+   * Says `leave` without waiting for its ack, then disconnects: for a page
+   * that is going away (pagehide), where no answer can be awaited. The leave
+   * goes out before the disconnect packet; the server takes either as leaving at once.
+   */
+  leaveAndClose(): void {
+    this.socket?.emit('leave', () => undefined);
+    this.close();
+  }
+
+  /** Disconnects and drops every handler: socket listeners, reconnect and closed handlers alike. */
   close(): void {
     this._state.set('closed');
+    this.inRoom = false;
     this.reconnectHandlers.clear();
+    this.closedHandlers.clear();
     this.socket?.removeAllListeners();
     this.socket?.disconnect();
     this.socket = undefined;
     this.connecting = undefined;
   }
 
+  /**
+   * The meeting page is going away (the app navigated elsewhere) before the
+   * call's own teardown runs: a seat still held is given up with `leave`.
+   */
   ngOnDestroy(): void {
-    this.close();
+    if (this.inRoom) this.leaveAndClose();
+    else this.close();
   }
 
   private async request<T>(
@@ -154,8 +199,17 @@ export class SignalingClient implements OnDestroy {
       if (parsed.success) return parsed.data;
       return { ok: false, error: { code: 'INVALID_PAYLOAD', message: 'unexpected answer from the server' } };
     } catch {
-      return { ok: false, error: { code: 'UNAVAILABLE', message: 'no answer from the server' } };
+      // Closed by the server while we waited: its reason beats a guess.
+      return { ok: false, error: this.closings.get(socket) ?? { code: 'UNAVAILABLE', message: 'no answer from the server' } };
     }
+  }
+
+  /** Forgets the dead socket (so connect() opens a new one) and tells the closed handlers why. */
+  private closedByServer(socket: SignalingSocket): void {
+    if (socket !== this.socket) return;
+    const handlers = [...this.closedHandlers];
+    this.close();
+    for (const handler of handlers) handler(this.closings.get(socket));
   }
 
   private requireSocket(): SignalingSocket {

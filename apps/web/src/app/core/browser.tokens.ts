@@ -70,6 +70,14 @@ export const APP_ORIGIN = new InjectionToken<string>('APP_ORIGIN', {
   factory: () => window.location.origin,
 });
 
+/** The window's own events (`pagehide`), so a spec can fire them and see every listener removed. */
+export type WindowEvents = Pick<Window, 'addEventListener' | 'removeEventListener'>;
+
+export const WINDOW_EVENTS = new InjectionToken<WindowEvents>('WINDOW_EVENTS', {
+  providedIn: 'root',
+  factory: () => window,
+});
+
 export class MemoryStorage implements Storage {
   private readonly items = new Map<string, string>();
   get length(): number {
