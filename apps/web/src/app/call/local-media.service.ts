@@ -84,6 +84,10 @@ export class LocalMediaService implements OnDestroy {
   readonly micShownOn = computed(() => this.micEnabled() && (this.micTrack() !== null || this.micStarting()));
   readonly micOn = computed(() => this.micTrack() !== null && this.micEnabled() && !this.micPaused());
   readonly sharing = computed(() => this.screenTrack() !== null);
+  /** The self-view is a mirror for the front camera only: the back camera shows the world as it is. */
+  readonly mirrorSelfView = computed(
+    () => !this.sharing() && this.cameraTrack()?.getSettings().facingMode !== 'environment',
+  );
   /** Phones have no getDisplayMedia: no button that can only fail. */
   readonly canShareScreen = typeof this.devices?.getDisplayMedia === 'function';
   /** Front and back (or two webcams): enumerateDevices lists more than one camera. */
