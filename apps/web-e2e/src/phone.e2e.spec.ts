@@ -1,7 +1,6 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { type AppServer, startAppServer } from './support/app-server';
-import { chromiumAvailable, launchBrowser, newParticipant, screenshot } from './support/browser';
-import { createMeeting, framesFrom, joinMeeting, pollUntil, waitForFramesFromAll, waitForTiles } from './support/meeting';
+import { chromiumAvailable, screenshot } from './support/browser';
+import { framesFrom, joinMeeting, pollUntil, waitForFramesFromAll, waitForTiles } from './support/meeting';
+import { browserSuite } from './support/suite';
 
 const available = chromiumAvailable();
 const describeInBrowser = available ? describe : describe.skip;
@@ -14,36 +13,7 @@ const describeInBrowser = available ? describe : describe.skip;
  * What only a real iPhone or Android phone shows is listed in docs/mobile.md.
  */
 describeInBrowser('browsers that cannot call, and phones, in real Chromium', () => {
-  let server: AppServer;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-
-  async function participant(options: Parameters<typeof newParticipant>[1] = {}, before?: () => void): Promise<Page> {
-    const { context, page } = await newParticipant(browser, options);
-    contexts.push(context);
-    if (before) await page.addInitScript(before);
-    return page;
-  }
-
-  /** A meeting with its host in the call. */
-  async function hostedMeeting(): Promise<{ host: Page; guestUrl: string }> {
-    const host = await participant();
-    const { hostUrl, guestUrl } = await createMeeting(host, server.url, 'Phones');
-    await joinMeeting(host, hostUrl, 'Host');
-    return { host, guestUrl };
-  }
-
-  beforeAll(async () => {
-    server = await startAppServer();
-    browser = await launchBrowser();
-  });
-  afterEach(async () => {
-    await Promise.all(contexts.splice(0).map((context) => context.close()));
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const { participant, hostedMeeting } = browserSuite();
 
   it('tells a browser without RTCPeerConnection what is missing and what to use, and keeps Join disabled', async () => {
     const { guestUrl } = await hostedMeeting();

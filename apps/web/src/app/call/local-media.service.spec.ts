@@ -87,6 +87,22 @@ describe('LocalMediaService', () => {
       expect(media.cameraTrack()?.getSettings().facingMode).toBe('user');
     });
 
+    it('falls back to the next camera in the list when both cameras face the same way', async () => {
+      const devices = new FakeMediaDevices();
+      devices.cameras = [
+        { deviceId: 'wide', facingMode: 'user' },
+        { deviceId: 'tele', facingMode: 'user' },
+      ];
+      const { media } = setup(devices);
+      await media.start();
+      devices.getUserMedia.mockImplementationOnce(async () => {
+        throw Object.assign(new Error('no camera faces that way'), { name: 'OverconstrainedError' });
+      });
+      expect(await media.switchCamera()).toBe(true);
+      expect(media.cameraTrack()?.getSettings().deviceId).toBe('tele');
+      expect(media.problem()).toBeNull();
+    });
+
     it('without facingMode (two webcams on a laptop), goes to the next camera in the list', async () => {
       const devices = new FakeMediaDevices();
       devices.cameras = [{ deviceId: 'left' }, { deviceId: 'right' }];

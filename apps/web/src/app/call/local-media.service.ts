@@ -161,13 +161,16 @@ export class LocalMediaService implements OnDestroy {
     if (!track) return false;
     const facing = track.getSettings().facingMode;
     if (facing === 'user' || facing === 'environment') {
-      return this.openCamera({ facingMode: { exact: facing === 'user' ? 'environment' : 'user' } });
+      if (await this.openCamera({ facingMode: { exact: facing === 'user' ? 'environment' : 'user' } })) return true;
+      // Two cameras facing the same way (OverconstrainedError): fall back to the list.
     }
     const cameras = this.cameras();
     const next = cameras[(cameras.findIndex((camera) => camera.deviceId === this.cameraId()) + 1) % cameras.length];
     if (!next) return false;
     this._cameraId.set(next.deviceId);
-    return this.openCamera();
+    const opened = await this.openCamera();
+    if (opened) this._problem.set(null);
+    return opened;
   }
 
   async selectMicrophone(deviceId: string): Promise<void> {

@@ -1,14 +1,12 @@
 import { TestBed } from '@angular/core/testing';
 import type { JoinAck } from '@mesh-meet/protocol';
+import { callProviders } from '../../testing/call-providers';
 import { FakeMediaDevices, FakePageVisibility } from '../../testing/fake-media-devices';
-import { FakeMediaStream, FakePeerConnection } from '../../testing/fake-peer-connection';
+import { FakePeerConnection } from '../../testing/fake-peer-connection';
 import { FakeSocket } from '../../testing/fake-socket';
-import { APP_ORIGIN, MEDIA_DEVICES, MEDIA_STREAM_FACTORY, MemoryStorage, PAGE_VISIBILITY, PEER_CONNECTION_FACTORY, STORAGE } from '../core/browser.tokens';
+import { PAGE_VISIBILITY } from '../core/browser.tokens';
 import { CallService } from './call.service';
 import { LocalMediaService } from './local-media.service';
-import { CallStore } from './call.store';
-import { SignalingClient } from './signaling.client';
-import { SOCKET_FACTORY } from './socket.factory';
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 
@@ -40,19 +38,11 @@ describe('the call and a phone camera', () => {
     socket.answer = (event) => (event === 'join' ? ACK : { ok: true });
     FakePeerConnection.created = [];
     TestBed.configureTestingModule({
-      providers: [
-        CallService,
-        CallStore,
-        LocalMediaService,
-        SignalingClient,
-        { provide: APP_ORIGIN, useValue: 'https://meet.example' },
-        { provide: STORAGE, useValue: new MemoryStorage() },
-        { provide: MEDIA_DEVICES, useValue: devices.asMediaDevices() },
-        { provide: PAGE_VISIBILITY, useValue: visibility },
-        { provide: MEDIA_STREAM_FACTORY, useValue: () => new FakeMediaStream() },
-        { provide: PEER_CONNECTION_FACTORY, useValue: (configuration: RTCConfiguration) => new FakePeerConnection(configuration) },
-        { provide: SOCKET_FACTORY, useValue: () => socket.asSocket() },
-      ],
+      providers: callProviders({
+        devices: devices.asMediaDevices(),
+        socket: () => socket.asSocket(),
+        extra: [{ provide: PAGE_VISIBILITY, useValue: visibility }],
+      }),
     });
     media = TestBed.inject(LocalMediaService);
     const call = TestBed.inject(CallService);
