@@ -1,13 +1,11 @@
 import { TestBed } from '@angular/core/testing';
 import type { JoinAck, SignalData } from '@mesh-meet/protocol';
-import { FakeMediaStream, FakePeerConnection, FakeTrack } from '../../testing/fake-peer-connection';
+import { callProviders } from '../../testing/call-providers';
+import { FakePeerConnection, FakeTrack } from '../../testing/fake-peer-connection';
 import { FakeSocket } from '../../testing/fake-socket';
-import { APP_ORIGIN, MEDIA_DEVICES, MEDIA_STREAM_FACTORY, MemoryStorage, PEER_CONNECTION_FACTORY, STORAGE } from '../core/browser.tokens';
 import { CallService } from './call.service';
 import { CallStore } from './call.store';
 import { LocalMediaService } from './local-media.service';
-import { SignalingClient } from './signaling.client';
-import { SOCKET_FACTORY } from './socket.factory';
 
 const MEMBER = 'member-0001';
 const LATER = 'member-0002';
@@ -54,26 +52,15 @@ describe('CallService', () => {
     const fake = fakeDevices();
     tracks = fake.tracks;
     TestBed.configureTestingModule({
-      providers: [
-        CallService,
-        CallStore,
-        LocalMediaService,
-        SignalingClient,
-        { provide: APP_ORIGIN, useValue: 'https://meet.example' },
-        { provide: STORAGE, useValue: new MemoryStorage() },
-        { provide: MEDIA_DEVICES, useValue: fake.devices },
-        { provide: MEDIA_STREAM_FACTORY, useValue: () => new FakeMediaStream() },
-        { provide: PEER_CONNECTION_FACTORY, useValue: (configuration: RTCConfiguration) => new FakePeerConnection(configuration) },
-        {
-          provide: SOCKET_FACTORY,
-          useValue: () => {
-            const socket = new FakeSocket();
-            socket.answer = (event) => (event === 'join' ? (joinAnswers.shift() ?? joined([])) : { ok: true });
-            sockets.push(socket);
-            return socket.asSocket();
-          },
+      providers: callProviders({
+        devices: fake.devices as unknown as MediaDevices,
+        socket: () => {
+          const socket = new FakeSocket();
+          socket.answer = (event) => (event === 'join' ? (joinAnswers.shift() ?? joined([])) : { ok: true });
+          sockets.push(socket);
+          return socket.asSocket();
         },
-      ],
+      }),
     });
     call = TestBed.inject(CallService);
     store = TestBed.inject(CallStore);
