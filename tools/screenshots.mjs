@@ -12,6 +12,7 @@ import { serverCommand } from './server-command.mjs';
 const OUT = 'docs/screenshots';
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
+const LANDSCAPE = { width: 844, height: 390 };
 const FLAGS = [
   '--no-sandbox', '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
   '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run',
@@ -83,6 +84,9 @@ try {
   }
   await shot(host, 'room-3-desktop');
   await shot(phone, 'room-3-phone');
+  await phone.setViewportSize(LANDSCAPE); // the same phone on its side
+  await shot(phone, 'room-3-landscape');
+  await phone.setViewportSize(PHONE);
   await laptop.getByTestId('toggle-chat').click();
   await laptop.getByTestId('chat-input').fill('Hi all, can you hear me?');
   await laptop.getByTestId('chat-send').click();

@@ -1,7 +1,5 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { io } from 'socket.io-client';
-import { type AppServer, startAppServer } from './support/app-server';
-import { chromiumAvailable, launchBrowser, newParticipant, screenshot } from './support/browser';
+import { chromiumAvailable, screenshot } from './support/browser';
 import {
   createMeeting,
   framesFrom,
@@ -11,44 +9,17 @@ import {
   waitForFramesFromAll,
   waitForTiles,
 } from './support/meeting';
+import { browserSuite } from './support/suite';
 
 const available = chromiumAvailable();
 const describeInBrowser = available ? describe : describe.skip;
 
 describeInBrowser('a meeting in real Chromium with fake camera and microphone', () => {
-  let server: AppServer;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-
-  async function participant(options: Parameters<typeof newParticipant>[1] = {}): Promise<Page> {
-    const { context, page } = await newParticipant(browser, options);
-    contexts.push(context);
-    return page;
-  }
-
-  /** A meeting created on the home page, with its host already in the call. */
-  async function hostedMeeting(name?: string): Promise<{ host: Page; guestUrl: string }> {
-    const host = await participant();
-    const { hostUrl, guestUrl } = await createMeeting(host, server.url, name);
-    await joinMeeting(host, hostUrl, 'Host');
-    return { host, guestUrl };
-  }
-
-  beforeAll(async () => {
-    server = await startAppServer();
-    browser = await launchBrowser();
-  });
-  afterEach(async () => {
-    await Promise.all(contexts.splice(0).map((context) => context.close()));
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const { url, participant, participantContext, hostedMeeting } = browserSuite();
 
   it('connects a host and two guests with video playing and live, unmuted audio on every page', async () => {
     const host = await participant();
-    const { hostUrl, guestUrl } = await createMeeting(host, server.url, 'Three people');
+    const { hostUrl, guestUrl } = await createMeeting(host, url(), 'Three people');
     await screenshot(host, 'home-created');
     expect(guestUrl).toMatch(/\/r\/[a-z]{3}-[a-z]{4}-[a-z]{3}$/);
     await joinMeeting(host, hostUrl, 'Hana');
@@ -214,12 +185,12 @@ describeInBrowser('a meeting in real Chromium with fake camera and microphone', 
 
   it('tells the seventh person that the meeting is full', async () => {
     const host = await participant();
-    const { guestUrl } = await createMeeting(host, server.url);
+    const { guestUrl } = await createMeeting(host, url());
     const roomId = guestUrl.split('/r/')[1];
     // Six seats taken by lightweight signaling clients: a full mesh of six browsers is not needed to fill a room.
     const occupants = await Promise.all(
       Array.from({ length: 6 }, async (_, index) => {
-        const socket = io(`${server.url}/signaling`, { transports: ['websocket'], forceNew: true, reconnection: false });
+        const socket = io(`${url()}/signaling`, { transports: ['websocket'], forceNew: true, reconnection: false });
         const ack = await socket.timeout(5000).emitWithAck('join', { roomId, name: `Seat ${index + 1}` });
         expect(ack.ok).toBe(true);
         return socket;
@@ -271,8 +242,7 @@ describeInBrowser('a meeting in real Chromium with fake camera and microphone', 
 
   it('keeps the call when the signaling connection drops and returns (a phone changing networks)', async () => {
     const { host, guestUrl } = await hostedMeeting();
-    const { context: phoneContext, page: phone } = await newParticipant(browser);
-    contexts.push(phoneContext);
+    const { context: phoneContext, page: phone } = await participantContext();
     await joinMeeting(phone, guestUrl, 'Phone');
     await waitForTiles(host, 1);
     await waitForFramesFromAll(host);
@@ -307,7 +277,7 @@ describeInBrowser('a meeting in real Chromium with fake camera and microphone', 
     await joinMeeting(second, guestUrl, 'Laptop');
     const mobile = await participant({ viewport: phone, language: 'ja-JP' });
 
-    await mobile.goto(server.url);
+    await mobile.goto(url());
     await screenshot(mobile, 'home-phone');
     await mobile.goto(guestUrl);
     await mobile.getByTestId('display-name').fill('スマホ');

@@ -1,50 +1,27 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { type AppServer, startAppServer } from './support/app-server';
-import { chromiumAvailable, launchBrowser, newParticipant } from './support/browser';
-import { createMeeting, joinMeeting, waitForTiles } from './support/meeting';
+import type { Page } from 'playwright-core';
+import { chromiumAvailable } from './support/browser';
+import { joinMeeting, waitForTiles } from './support/meeting';
+import { browserSuite } from './support/suite';
 
 const available = chromiumAvailable();
 const describeInBrowser = available ? describe : describe.skip;
 
 /**
  * Issue 13 in real Chromium: leaving is seen at once (a closed tab or a page
- * left does not wait out the resume grace), and a removal sticks for the
- * same browser.
+ * left does not wait out the server's resume grace, 10 s by default), and a
+ * removal sticks for the same browser.
  */
 describeInBrowser('rooms that hold, in real Chromium', () => {
-  let server: AppServer;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-
-  async function participant(): Promise<{ context: BrowserContext; page: Page }> {
-    const made = await newParticipant(browser);
-    contexts.push(made.context);
-    return made;
-  }
+  const { url, participant, hostedMeeting } = browserSuite();
 
   /** A host and one guest in a call, each showing the other's tile. */
-  async function twoInACall(): Promise<{ host: Page; guest: Page; guestContext: BrowserContext; guestUrl: string }> {
-    const { page: host } = await participant();
-    const { hostUrl, guestUrl } = await createMeeting(host, server.url);
-    await joinMeeting(host, hostUrl, 'Host');
-    const { page: guest, context: guestContext } = await participant();
+  async function twoInACall(): Promise<{ host: Page; guest: Page; guestUrl: string }> {
+    const { host, guestUrl } = await hostedMeeting();
+    const guest = await participant();
     await joinMeeting(guest, guestUrl, 'Guest');
     await Promise.all([waitForTiles(host, 1), waitForTiles(guest, 1)]);
-    return { host, guest, guestContext, guestUrl };
+    return { host, guest, guestUrl };
   }
-
-  beforeAll(async () => {
-    // The default grace, stated: a leave that waited for it would take 10 s, five times the bound below.
-    server = await startAppServer({ RECONNECT_GRACE_MS: '10000' });
-    browser = await launchBrowser();
-  });
-  afterEach(async () => {
-    await Promise.all(contexts.splice(0).map((context) => context.close()));
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
 
   it('removes the tile of a guest who closes the tab from the host\'s screen within 2 s', async () => {
     const { host, guest } = await twoInACall();
@@ -57,12 +34,10 @@ describeInBrowser('rooms that hold, in real Chromium', () => {
   });
 
   it('removes the tile of a guest who goes back to the home page within 2 s', async () => {
-    const { page: host } = await participant();
-    const { hostUrl, guestUrl } = await createMeeting(host, server.url);
-    await joinMeeting(host, hostUrl, 'Host');
-    // The guest enters through the home page, so Back stays inside the app (a route change, no pagehide).
-    const { page: guest } = await participant();
-    await guest.goto(server.url);
+    const { host, guestUrl } = await hostedMeeting();
+    // The guest comes in through the home page, so Back stays inside the app: a route change, no pagehide.
+    const guest = await participant();
+    await guest.goto(url());
     await guest.getByTestId('join-code').fill(guestUrl.split('/r/')[1]);
     await guest.getByTestId('join-by-code').click();
     await guest.getByTestId('display-name').fill('Guest');

@@ -1,22 +1,12 @@
 import { TestBed } from '@angular/core/testing';
 import type { JoinAck, SignalData } from '@mesh-meet/protocol';
-import { FakeMediaStream, FakePeerConnection, FakeTrack } from '../../testing/fake-peer-connection';
+import { callProviders } from '../../testing/call-providers';
+import { FakePeerConnection, FakeTrack } from '../../testing/fake-peer-connection';
 import { FakeSocket } from '../../testing/fake-socket';
-import {
-  APP_ORIGIN,
-  MEDIA_DEVICES,
-  MEDIA_STREAM_FACTORY,
-  MemoryStorage,
-  PEER_CONNECTION_FACTORY,
-  STORAGE,
-  WINDOW_EVENTS,
-  type WindowEvents,
-} from '../core/browser.tokens';
+import { MemoryStorage, ON_PAGE_HIDE, STORAGE } from '../core/browser.tokens';
 import { CallService } from './call.service';
 import { CallStore } from './call.store';
 import { LocalMediaService } from './local-media.service';
-import { SignalingClient } from './signaling.client';
-import { SOCKET_FACTORY } from './socket.factory';
 
 const MEMBER = 'member-0001';
 const LATER = 'member-0002';
@@ -48,28 +38,21 @@ function fakeDevices() {
   return { devices, tracks };
 }
 
-/** The window's events as the call sees them: the spec fires `pagehide` and sees what is still registered. */
-class FakeWindowEvents {
-  private readonly listeners = new Map<string, Set<EventListener>>();
+/** `pagehide` as the call sees it: the spec fires it and sees whether a listener is still registered. */
+class FakePageHide {
+  private readonly listeners = new Set<() => void>();
 
-  addEventListener(type: string, listener: EventListener): void {
-    this.listeners.set(type, (this.listeners.get(type) ?? new Set()).add(listener));
+  readonly register = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  fire(): void {
+    for (const listener of [...this.listeners]) listener();
   }
 
-  removeEventListener(type: string, listener: EventListener): void {
-    this.listeners.get(type)?.delete(listener);
-  }
-
-  fire(type: string): void {
-    for (const listener of [...(this.listeners.get(type) ?? [])]) listener(new Event(type));
-  }
-
-  count(type: string): number {
-    return this.listeners.get(type)?.size ?? 0;
-  }
-
-  asWindow(): WindowEvents {
-    return this as unknown as WindowEvents;
+  get listening(): number {
+    return this.listeners.size;
   }
 }
 
@@ -81,38 +64,30 @@ describe('CallService', () => {
   /** The server's answer to each `join`, in order. */
   let joinAnswers: JoinAck[];
   let storage: MemoryStorage;
-  let windowEvents: FakeWindowEvents;
+  let pageHide: FakePageHide;
 
   beforeEach(() => {
     sockets = [];
     joinAnswers = [];
     storage = new MemoryStorage();
-    windowEvents = new FakeWindowEvents();
+    pageHide = new FakePageHide();
     FakePeerConnection.created = [];
     const fake = fakeDevices();
     tracks = fake.tracks;
     TestBed.configureTestingModule({
-      providers: [
-        CallService,
-        CallStore,
-        LocalMediaService,
-        SignalingClient,
-        { provide: APP_ORIGIN, useValue: 'https://meet.example' },
-        { provide: STORAGE, useValue: storage },
-        { provide: WINDOW_EVENTS, useValue: windowEvents.asWindow() },
-        { provide: MEDIA_DEVICES, useValue: fake.devices },
-        { provide: MEDIA_STREAM_FACTORY, useValue: () => new FakeMediaStream() },
-        { provide: PEER_CONNECTION_FACTORY, useValue: (configuration: RTCConfiguration) => new FakePeerConnection(configuration) },
-        {
-          provide: SOCKET_FACTORY,
-          useValue: () => {
-            const socket = new FakeSocket();
-            socket.answer = (event) => (event === 'join' ? (joinAnswers.shift() ?? joined([])) : { ok: true });
-            sockets.push(socket);
-            return socket.asSocket();
-          },
+      providers: callProviders({
+        devices: fake.devices as unknown as MediaDevices,
+        socket: () => {
+          const socket = new FakeSocket();
+          socket.answer = (event) => (event === 'join' ? (joinAnswers.shift() ?? joined([])) : { ok: true });
+          sockets.push(socket);
+          return socket.asSocket();
         },
-      ],
+        extra: [
+          { provide: STORAGE, useValue: storage },
+          { provide: ON_PAGE_HIDE, useValue: pageHide.register },
+        ],
+      }),
     });
     call = TestBed.inject(CallService);
     store = TestBed.inject(CallStore);
@@ -244,13 +219,13 @@ describe('CallService', () => {
     it('a closed tab (pagehide) says leave, disconnects and removes its listener', async () => {
       joinAnswers.push(joined([MEMBER]));
       const socket = await join();
-      expect(windowEvents.count('pagehide')).toBe(1);
+      expect(pageHide.listening).toBe(1);
 
-      windowEvents.fire('pagehide');
+      pageHide.fire();
       expect(socket.sent('leave')).toHaveLength(1);
       expect(socket.disconnected).toBe(true);
       expect(store.phase()).toBe('left');
-      expect(windowEvents.count('pagehide')).toBe(0);
+      expect(pageHide.listening).toBe(0);
       expect(FakePeerConnection.created[0].close).toHaveBeenCalled();
     });
 
@@ -258,13 +233,13 @@ describe('CallService', () => {
       joinAnswers.push(joined([MEMBER]));
       await join();
       await call.leave();
-      expect(windowEvents.count('pagehide')).toBe(0);
+      expect(pageHide.listening).toBe(0);
     });
 
     it('a refused join leaves no pagehide listener', async () => {
       joinAnswers.push({ ok: false, error: { code: 'ROOM_FULL', message: 'full' } });
       await join();
-      expect(windowEvents.count('pagehide')).toBe(0);
+      expect(pageHide.listening).toBe(0);
     });
 
     it('navigating away from the meeting page says leave and disconnects', async () => {
@@ -273,7 +248,7 @@ describe('CallService', () => {
       TestBed.resetTestingModule(); // destroys the page's injector, as leaving the route does
       expect(socket.sent('leave')).toHaveLength(1);
       expect(socket.disconnected).toBe(true);
-      expect(windowEvents.count('pagehide')).toBe(0);
+      expect(pageHide.listening).toBe(0);
     });
 
   });
@@ -308,7 +283,7 @@ describe('CallService', () => {
       expect(store.phase()).toBe('left');
       expect(store.error()).toBe('RATE_LIMITED');
       expect(socket.listenerCount()).toBe(0);
-      expect(windowEvents.count('pagehide')).toBe(0);
+      expect(pageHide.listening).toBe(0);
       expect(FakePeerConnection.created[0].close).toHaveBeenCalled();
     });
 

@@ -1,6 +1,6 @@
 import { DestroyRef, Injectable, effect, inject } from '@angular/core';
 import type { Closing, JoinRequest, JoinSuccess, MediaState, PeerInfo } from '@mesh-meet/protocol';
-import { MEDIA_STREAM_FACTORY, PEER_CONNECTION_FACTORY, WINDOW_EVENTS } from '../core/browser.tokens';
+import { MEDIA_STREAM_FACTORY, PEER_CONNECTION_FACTORY, ON_PAGE_HIDE } from '../core/browser.tokens';
 import { IdentityStore } from '../core/identity.store';
 import { CallStore } from './call.store';
 import { LocalMediaService } from './local-media.service';
@@ -39,7 +39,7 @@ export class CallService {
   private readonly identity = inject(IdentityStore);
   private readonly createPeerConnection = inject(PEER_CONNECTION_FACTORY);
   private readonly createMediaStream = inject(MEDIA_STREAM_FACTORY);
-  private readonly windowEvents = inject(WINDOW_EVENTS);
+  private readonly onPageHide = inject(ON_PAGE_HIDE);
   private readonly sessions = new PeerSessions((peerId, initiator) => this.createSession(peerId, initiator));
   private readonly speaker = new SpeakerDetection({
     sample: async () =>
@@ -194,11 +194,6 @@ export class CallService {
       this.signaling.onClosed((closing) => this.closedByServer(closing)),
       this.onPageHide(() => this.departNow()),
     ];
-  }
-
-  private onPageHide(handler: () => void): Unsubscribe {
-    this.windowEvents.addEventListener('pagehide', handler);
-    return () => this.windowEvents.removeEventListener('pagehide', handler);
   }
 
   /** The tab is closing or going to another page: nothing can be awaited, so the leave is not acked. */

@@ -11,7 +11,7 @@ export interface RemotePeer {
   media: MediaState;
   stream: MediaStream | null;
   health: PeerHealth;
-  /** Why the connection is reconnecting or failed ('ice' or 'negotiation'); absent while it is fine. */
+  /** Why the connection is reconnecting or failed (see FailureReason); absent while it is fine or not known. */
   failure?: FailureReason;
 }
 

@@ -324,6 +324,79 @@ describe('PeerSession', () => {
     });
   });
 
+  describe('a pair that never connects', () => {
+    beforeEach(() => jest.useFakeTimers());
+
+    it('shows failed 30 s after its creation, blaming the missing TURN server when none is configured', () => {
+      const { pc, peer, reports } = session();
+      pc.setIceState('checking');
+      jest.advanceTimersByTime(29_999);
+      expect(peer.currentHealth).toBe('connecting');
+      jest.advanceTimersByTime(1);
+      expect(reports.at(-1)).toEqual(['failed', 'no-turn']);
+      peer.close();
+    });
+
+    it('with a TURN server configured, blames the network instead', () => {
+      const { pc, peer, reports } = session({
+        configuration: { iceServers: [{ urls: ['stun:stun.example:3478'] }, { urls: 'turns:turn.example:5349', username: 'u', credential: 'c' }] },
+      });
+      pc.setIceState('checking');
+      jest.advanceTimersByTime(30_000);
+      expect(reports.at(-1)).toEqual(['failed', 'network']);
+      peer.close();
+    });
+
+    it('gives up at the first ICE restart due after the deadline and tries no more', () => {
+      const { pc, peer, reports } = session({ connectTimeoutMs: 30_000 });
+      pc.restartIce.mockImplementation(() => pc.calls.push('restartIce'));
+      pc.setIceState('failed');
+      // Restarts at 0, 9, 19 and 31 s (each watched for 8 s); the check at 39 s is past the deadline.
+      jest.advanceTimersByTime(38_999);
+      expect(pc.restartIce).toHaveBeenCalledTimes(4);
+      expect(peer.currentHealth).toBe('reconnecting');
+      jest.advanceTimersByTime(1);
+      expect(reports.at(-1)).toEqual(['failed', 'no-turn']);
+      jest.advanceTimersByTime(120_000);
+      expect(pc.restartIce).toHaveBeenCalledTimes(4);
+      expect(jest.getTimerCount()).toBe(0);
+      peer.close();
+    });
+
+    it('says failed without guessing a reason when nothing was ever exchanged', () => {
+      const { peer, reports } = session({ initiator: false, polite: true });
+      jest.advanceTimersByTime(30_000);
+      expect(reports).toEqual([['failed', null]]);
+      peer.close();
+    });
+
+    it('is never marked failed once it has connected, and connects even after the deadline', () => {
+      const early = session();
+      jest.advanceTimersByTime(10_000);
+      early.pc.setIceState('connected');
+      jest.advanceTimersByTime(60_000);
+      expect(early.health).toEqual(['connected']);
+      early.peer.close();
+
+      const late = session();
+      late.pc.setIceState('checking');
+      jest.advanceTimersByTime(30_000);
+      late.pc.setIceState('connected');
+      expect(late.reports).toEqual([
+        ['failed', 'no-turn'],
+        ['connected', null],
+      ]);
+      late.peer.close();
+    });
+
+    it('leaves no deadline timer behind when closed before it', () => {
+      const { peer } = session({ initiator: false, polite: true });
+      expect(jest.getTimerCount()).toBe(1);
+      peer.close();
+      expect(jest.getTimerCount()).toBe(0);
+    });
+  });
+
   describe('listener cleanup', () => {
     afterEach(() => jest.useRealTimers());
 

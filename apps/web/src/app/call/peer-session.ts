@@ -4,8 +4,14 @@ import type { SendLimits } from './send-limits';
 
 export type PeerHealth = 'connecting' | 'connected' | 'reconnecting' | 'failed' | 'closed';
 export type TrackKind = 'audio' | 'video';
-/** Why a pair is failing: its ICE path, or descriptions that could not be applied (or were never answered). */
-export type FailureReason = 'ice' | 'negotiation';
+/**
+ * Why a pair is failing: descriptions that could not be applied (or were never
+ * answered), or no ICE path, told apart by whether a relay existed. Without a
+ * TURN server in the configuration, peers behind strict NATs or firewalls can
+ * never meet ('no-turn': the operator can fix it); with one, the network itself
+ * blocks the way or the relay ('network': another network may work).
+ */
+export type FailureReason = 'no-turn' | 'network' | 'negotiation';
 
 export interface LocalTracks {
   audio: MediaStreamTrack | null;
@@ -32,10 +38,18 @@ export interface PeerSessionOptions {
   maxIceRestarts?: number;
   /** How long an offer may wait for its answer before it counts as a failed negotiation. */
   answerTimeoutMs?: number;
+  /** How long a new pair may take to connect at all before it shows as failed (30 s). */
+  connectTimeoutMs?: number;
 }
 
 /** After a restart, how long to wait for ICE to come back before the next try. */
 const RESTART_WATCH_MS = 8000;
+/**
+ * A pair that has not connected by now is not going to by waiting: Chromium
+ * gives up on ICE checks after about 30 s, and Firefox and Safari can sit in
+ * `checking` far longer, which left the tile on "Connecting…" for good.
+ */
+const CONNECT_TIMEOUT_MS = 30_000;
 
 /**
  * One remote peer and the RTCPeerConnection to it (perfect negotiation, as in
@@ -55,6 +69,10 @@ const RESTART_WATCH_MS = 8000;
  * reason 'negotiation', rolled back to `stable`, and retried with a fresh
  * ICE-restart offer from this side, on the same budget and backoff as ICE
  * restarts; the health says `reconnecting`, then `failed` when the budget is spent.
+ *
+ * A pair that never connects is bounded too: 30 s after its creation (or at
+ * the first retry after that) it is `failed`, with the reason where one is
+ * known, and no further restarts are tried (ICE may still connect by itself).
  */
 export class PeerSession {
   readonly peerId: string;
@@ -69,6 +87,9 @@ export class PeerSession {
   private restarts = 0;
   private recoveryTimer: ReturnType<typeof setTimeout> | undefined;
   private answerTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Armed while the pair has never connected and no retry owns the clock. */
+  private connectTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly connectDeadline: number;
   /** Set from a failed negotiation until a later offer/answer round completes. */
   private negotiationBroken = false;
   private failure: FailureReason | null = null;
@@ -82,6 +103,8 @@ export class PeerSession {
     this.peerId = options.peerId;
     this.stream = options.createMediaStream ? options.createMediaStream() : new MediaStream();
     this.pc = options.createPeerConnection(options.configuration);
+    this.connectDeadline = Date.now() + (options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS);
+    this.armConnectDeadline();
     this.pc.onnegotiationneeded = () => void this.negotiate();
     this.pc.onicecandidate = ({ candidate }) =>
       this.options.sendSignal({ candidate: candidate ? toCandidateInit(candidate) : null });
@@ -183,6 +206,7 @@ export class PeerSession {
     this.closed = true;
     clearTimeout(this.recoveryTimer);
     clearTimeout(this.answerTimer);
+    clearTimeout(this.connectTimer);
     this.pc.onnegotiationneeded = null;
     this.pc.onicecandidate = null;
     this.pc.ontrack = null;
@@ -295,6 +319,7 @@ export class PeerSession {
     this.restarts = 0;
     // Media flows again once ICE does: take the health from ICE's current state.
     this.onIceState();
+    this.armConnectDeadline();
   }
 
   /**
@@ -355,6 +380,7 @@ export class PeerSession {
     clearTimeout(this.recoveryTimer);
     if (state === 'connected' || state === 'completed') {
       this.wasConnected = true;
+      clearTimeout(this.connectTimer);
       this.restarts = 0;
       this.failure = null;
       this.setHealth('connected');
@@ -367,6 +393,8 @@ export class PeerSession {
       this.recover();
     } else if (state === 'checking' || state === 'new') {
       this.setHealth(this.wasConnected ? 'reconnecting' : 'connecting');
+      // A restart's watch timer was just cleared: the deadline keeps this state from lasting for ever.
+      this.armConnectDeadline();
     }
   }
 
@@ -379,7 +407,30 @@ export class PeerSession {
     if (this.closed || this.negotiationBroken) return;
     const state = this.pc.iceConnectionState;
     if (state === 'connected' || state === 'completed') return;
-    this.retry('ice');
+    this.retry(this.iceFailure());
+  }
+
+  /** No ICE path: without a relay to fall back on, the missing TURN server is the likely cause. */
+  private iceFailure(): FailureReason {
+    return this.wasConnected || offersRelay(this.options.configuration) ? 'network' : 'no-turn';
+  }
+
+  /** (Re)arms the never-connected deadline; while a retry runs, the retry checks it instead of a timer. */
+  private armConnectDeadline(): void {
+    clearTimeout(this.connectTimer);
+    if (this.closed || this.wasConnected) return;
+    const left = this.connectDeadline - Date.now();
+    if (left <= 0) this.connectDeadlinePassed();
+    else this.connectTimer = setTimeout(() => this.connectDeadlinePassed(), left);
+  }
+
+  private connectDeadlinePassed(): void {
+    if (this.closed || this.wasConnected) return;
+    clearTimeout(this.recoveryTimer);
+    // ICE that never left `new` exchanged nothing (no offer or answer arrived): the reason is not known.
+    if (!this.failure && this.pc.iceConnectionState !== 'new') this.failure = this.iceFailure();
+    this.restarts = Number.POSITIVE_INFINITY;
+    this.setHealth('failed');
   }
 
   /**
@@ -390,6 +441,9 @@ export class PeerSession {
   private retry(reason: FailureReason): void {
     if (this.closed) return;
     this.failure = reason;
+    // The retry ladder owns the clock from here; past the deadline it stops.
+    clearTimeout(this.connectTimer);
+    if (!this.wasConnected && Date.now() >= this.connectDeadline) return this.connectDeadlinePassed();
     const max = this.options.maxIceRestarts ?? 5;
     if (this.restarts >= max) {
       clearTimeout(this.recoveryTimer);
@@ -416,6 +470,10 @@ export class PeerSession {
     this.reported = failure;
     this.options.onHealth?.(health, failure);
   }
+}
+
+function offersRelay(configuration: RTCConfiguration): boolean {
+  return (configuration.iceServers ?? []).some((server) => [server.urls].flat().some((url) => /^turns?:/i.test(url)));
 }
 
 function sameLimits(a: SendLimits, b: SendLimits): boolean {

@@ -1,4 +1,4 @@
-import { InjectionToken } from '@angular/core';
+import { DOCUMENT, InjectionToken, inject } from '@angular/core';
 
 /*
  * Browser APIs come in through tokens, so specs hand in fakes (a MediaDevices
@@ -18,6 +18,66 @@ export const PEER_CONNECTION_FACTORY = new InjectionToken<PeerConnectionFactory>
   providedIn: 'root',
   factory: () => (configuration) => new RTCPeerConnection(configuration),
 });
+
+/** False in an engine built without WebRTC (some in-app browsers): the lobby says so instead of joining. */
+export const PEER_CONNECTION_SUPPORTED = new InjectionToken<boolean>('PEER_CONNECTION_SUPPORTED', {
+  providedIn: 'root',
+  factory: () => typeof RTCPeerConnection === 'function',
+});
+
+/** False on plain http from anything but localhost: browsers allow neither camera nor microphone there. */
+export const SECURE_CONTEXT = new InjectionToken<boolean>('SECURE_CONTEXT', {
+  providedIn: 'root',
+  factory: () => typeof window === 'undefined' || window.isSecureContext !== false,
+});
+
+/** Whether the page is on screen, and a way to hear when that changes (the returned function stops listening). */
+export interface PageVisibility {
+  visible(): boolean;
+  onChange(listener: (visible: boolean) => void): () => void;
+}
+
+export const PAGE_VISIBILITY = new InjectionToken<PageVisibility>('PAGE_VISIBILITY', {
+  providedIn: 'root',
+  factory: () => {
+    const document = inject(DOCUMENT);
+    const visible = () => document.visibilityState !== 'hidden';
+    return {
+      visible,
+      onChange: (listener) => {
+        const handler = () => listener(visible());
+        document.addEventListener('visibilitychange', handler);
+        return () => document.removeEventListener('visibilitychange', handler);
+      },
+    };
+  },
+});
+
+/** The Screen Wake Lock API; undefined where the browser has none (Firefox, iOS before 16.4). */
+export const WAKE_LOCK = new InjectionToken<Pick<WakeLock, 'request'> | undefined>('WAKE_LOCK', {
+  providedIn: 'root',
+  factory: () => (typeof navigator === 'undefined' ? undefined : navigator.wakeLock),
+});
+
+/**
+ * Whether setting a media element's `volume` does anything. iOS ignores it
+ * (volume belongs to the hardware buttons there): the property reads back 1
+ * whatever was set, so a volume slider would move and change nothing.
+ */
+export const VOLUME_ADJUSTABLE = new InjectionToken<boolean>('VOLUME_ADJUSTABLE', {
+  providedIn: 'root',
+  factory: () => typeof document !== 'undefined' && volumeSticks(document.createElement('audio')),
+});
+
+/** Sets a detached element's volume and reads it back: the platform kept it, or ignored it. */
+export function volumeSticks(element: Pick<HTMLMediaElement, 'volume'>): boolean {
+  try {
+    element.volume = 0.5;
+    return element.volume === 0.5;
+  } catch {
+    return false;
+  }
+}
 
 /** Where remote tracks are gathered for a <video>; jsdom has no MediaStream, so specs hand in a fake. */
 export const MEDIA_STREAM_FACTORY = new InjectionToken<() => MediaStream>('MEDIA_STREAM_FACTORY', {
@@ -70,12 +130,17 @@ export const APP_ORIGIN = new InjectionToken<string>('APP_ORIGIN', {
   factory: () => window.location.origin,
 });
 
-/** The window's own events (`pagehide`), so a spec can fire them and see every listener removed. */
-export type WindowEvents = Pick<Window, 'addEventListener' | 'removeEventListener'>;
-
-export const WINDOW_EVENTS = new InjectionToken<WindowEvents>('WINDOW_EVENTS', {
+/**
+ * Runs `listener` when the page is being left: the tab closed, another site
+ * opened, or the page put in the back/forward cache (`pagehide`, the event
+ * browsers fire then, phones included). The returned function stops listening.
+ */
+export const ON_PAGE_HIDE = new InjectionToken<(listener: () => void) => () => void>('ON_PAGE_HIDE', {
   providedIn: 'root',
-  factory: () => window,
+  factory: () => (listener) => {
+    window.addEventListener('pagehide', listener);
+    return () => window.removeEventListener('pagehide', listener);
+  },
 });
 
 export class MemoryStorage implements Storage {

@@ -4,12 +4,14 @@ import { ApiClient, ApiError } from '../call/api.client';
 import { CallService } from '../call/call.service';
 import { CallStore } from '../call/call.store';
 import { LocalMediaService, type MediaProblem } from '../call/local-media.service';
+import { MEDIA_DEVICES, PEER_CONNECTION_SUPPORTED, SECURE_CONTEXT } from '../core/browser.tokens';
 import { IdentityStore } from '../core/identity.store';
 import { I18n } from '../core/i18n/i18n.service';
 import type { MessageKey } from '../core/i18n/messages';
 import { IconComponent } from '../shared/icon.component';
 import { LanguageSwitchComponent } from '../shared/language-switch.component';
 import { ReleaseMediaDirective } from '../shared/release-media.directive';
+import { type CallSupport, callSupport } from './call-support';
 
 const PROBLEM_TEXT: Record<MediaProblem, MessageKey> = {
   insecure: 'media.insecure',
@@ -19,6 +21,12 @@ const PROBLEM_TEXT: Record<MediaProblem, MessageKey> = {
   'no-mic': 'media.noMic',
   'in-use': 'media.inUse',
   failed: 'media.failed',
+};
+
+const SUPPORT_TEXT: Record<NonNullable<CallSupport['missing']>, MessageKey> = {
+  webrtc: 'support.webrtc',
+  insecure: 'support.insecure',
+  capture: 'support.capture',
 };
 
 /** Before joining: preview, devices, name, mic/camera on or off, and why joining might not work. */
@@ -45,6 +53,13 @@ export class LobbyComponent implements OnInit {
   protected readonly room = signal<RoomInfo | null>(null);
   protected readonly lookupError = signal<MessageKey | null>(null);
   protected readonly nameMaxLength = LIMITS.nameMaxLength;
+  /** Checked once, before anything starts: a browser does not gain WebRTC while the page is open. */
+  protected readonly support = callSupport({
+    peerConnection: inject(PEER_CONNECTION_SUPPORTED),
+    secureContext: inject(SECURE_CONTEXT),
+    mediaDevices: inject(MEDIA_DEVICES),
+  });
+  protected readonly supportText = this.support.missing ? SUPPORT_TEXT[this.support.missing] : null;
   protected readonly joining = computed(() => this.store.phase() === 'joining');
   /** A room that does not exist or has ended cannot be joined: no button to press in vain. */
   protected readonly joinable = computed(() => {
@@ -53,6 +68,8 @@ export class LobbyComponent implements OnInit {
   });
   protected readonly problemText = computed(() => {
     const problem = this.media.problem();
+    // Where capture is impossible, the support message already says so and what to do.
+    if (!this.support.canCapture) return null;
     return problem ? PROBLEM_TEXT[problem] : null;
   });
   /** A refusal from the last join attempt, or the room lookup: room not found, full, locked, ended… */
@@ -73,15 +90,16 @@ export class LobbyComponent implements OnInit {
 
   async ngOnInit(): Promise<void> {
     void this.lookup();
+    if (!this.support.canJoin) return;
     this.call.warmUp();
-    await this.media.start();
+    if (this.support.canCapture) await this.media.start();
   }
 
   async join(event: Event): Promise<void> {
     event.preventDefault();
     const name = this.name().trim();
     this.nameMissing.set(!name);
-    if (!name || this.joining()) return;
+    if (!name || this.joining() || !this.support.canJoin) return;
     await this.call.join({ roomId: this.roomId(), name, hostKey: this.hostKey() });
   }
 

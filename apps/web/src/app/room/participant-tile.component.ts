@@ -1,5 +1,6 @@
-import { ChangeDetectionStrategy, Component, type ElementRef, computed, effect, inject, input, output, viewChild } from '@angular/core';
+import { ChangeDetectionStrategy, Component, type ElementRef, computed, effect, inject, input, output, signal, viewChild } from '@angular/core';
 import type { RemotePeer } from '../call/call.store';
+import { VOLUME_ADJUSTABLE } from '../core/browser.tokens';
 import { I18n } from '../core/i18n/i18n.service';
 import { IconComponent } from '../shared/icon.component';
 import { ReleaseMediaDirective } from '../shared/release-media.directive';
@@ -31,7 +32,12 @@ import { ReleaseMediaDirective } from '../shared/release-media.directive';
       <div class="avatar" aria-hidden="true">{{ initial() }}</div>
     }
     @if (healthText(); as text) {
-      <div class="health" role="status">{{ text }}</div>
+      <div class="health" role="status" data-testid="peer-health">
+        {{ text }}
+        @if (failedReason(); as reason) {
+          <small class="reason">{{ reason }}</small>
+        }
+      </div>
     }
     <div class="caption">
       <span class="name">{{ peer().name }}</span>
@@ -44,6 +50,19 @@ import { ReleaseMediaDirective } from '../shared/release-media.directive';
       @if (!peer().media.audio) {
         <span class="muted-icon" [attr.aria-label]="i18n.t('room.muted')" [title]="i18n.t('room.muted')"><app-icon name="mic-off" /></span>
       }
+      @if (volumeAdjustable) {
+        <input
+          type="range"
+          class="volume"
+          data-testid="peer-volume"
+          min="0"
+          max="1"
+          step="0.05"
+          [value]="volume()"
+          [attr.aria-label]="i18n.t('room.volume', { name: peer().name })"
+          (input)="volume.set(+$any($event.target).value)"
+        />
+      }
     </div>
     @if (canRemove()) {
       <button type="button" class="remove" data-testid="remove-participant" (click)="remove.emit(peer())">
@@ -55,6 +74,9 @@ import { ReleaseMediaDirective } from '../shared/release-media.directive';
 })
 export class ParticipantTileComponent {
   protected readonly i18n = inject(I18n);
+  /** iOS ignores `volume` (the hardware buttons own it): no slider that moves and changes nothing. */
+  protected readonly volumeAdjustable = inject(VOLUME_ADJUSTABLE);
+  protected readonly volume = signal(1);
   readonly peer = input.required<RemotePeer>();
   readonly speaking = input(false);
   readonly canRemove = input(false);
@@ -75,10 +97,16 @@ export class ParticipantTileComponent {
       case 'reconnecting':
         return this.i18n.t('room.reconnecting');
       case 'failed':
-        return this.i18n.t(this.peer().failure === 'negotiation' ? 'room.failed.negotiation' : 'room.failed');
+        return this.i18n.t('room.failed');
       default:
         return null;
     }
+  });
+
+  /** Why it could not connect, where known: a missing TURN server, the network, or the negotiation. */
+  protected readonly failedReason = computed(() => {
+    const { health, failure } = this.peer();
+    return health === 'failed' && failure ? this.i18n.t(`room.failedReason.${failure}`) : null;
   });
 
   constructor() {
@@ -88,6 +116,10 @@ export class ParticipantTileComponent {
       this.playAttempt();
       if (video.srcObject !== stream) video.srcObject = stream;
       if (stream) this.play(video);
+    });
+    effect(() => {
+      const volume = this.volume();
+      if (this.volumeAdjustable) this.video().nativeElement.volume = volume;
     });
     effect(() => {
       const sinkId = this.sinkId();

@@ -2,6 +2,7 @@ import { ChangeDetectionStrategy, Component, DestroyRef, type ElementRef, comput
 import { CallService } from '../call/call.service';
 import { CallStore, type RemotePeer } from '../call/call.store';
 import { LocalMediaService } from '../call/local-media.service';
+import { ScreenWakeLock } from '../call/screen-wake-lock';
 import { SignalingClient } from '../call/signaling.client';
 import { APP_ORIGIN, CONFIRM, MATCH_MEDIA } from '../core/browser.tokens';
 import { I18n } from '../core/i18n/i18n.service';
@@ -9,6 +10,7 @@ import { CopyButtonComponent } from '../shared/copy-button.component';
 import { IconComponent } from '../shared/icon.component';
 import { ReleaseMediaDirective } from '../shared/release-media.directive';
 import { ChatPanelComponent } from './chat-panel.component';
+import { LANDSCAPE_PHONE_QUERY, PORTRAIT_QUERY, type ScreenShape, gridLayout } from './grid-layout';
 import { ParticipantTileComponent } from './participant-tile.component';
 
 type Panel = 'chat' | 'participants' | null;
@@ -35,25 +37,24 @@ export class RoomComponent {
   protected readonly playAttempt = signal(0);
   protected readonly shareFailed = signal(false);
   protected readonly inviteUrl = computed(() => `${this.origin}/r/${this.store.room()?.roomId ?? ''}`);
-  private readonly narrow = signal(false);
-  /**
-   * Rows and columns so every tile fits on screen at once, as large as it can:
-   * side by side on a laptop, stacked on a phone held upright.
-   */
-  protected readonly layout = computed(() => {
-    const count = Math.max(1, this.store.participantCount());
-    const columns = this.narrow() ? (count <= 3 ? 1 : 2) : count <= 1 ? 1 : count <= 4 ? 2 : 3;
-    return { columns, rows: Math.ceil(count / columns) };
-  });
+  private readonly shape = signal<ScreenShape>('wide');
+  protected readonly layout = computed(() => gridLayout(this.store.participantCount(), this.shape()));
 
   private readonly localVideo = viewChild.required<ElementRef<HTMLVideoElement>>('localVideo');
 
   constructor() {
-    const portrait = inject(MATCH_MEDIA)('(max-width: 720px)');
-    this.narrow.set(portrait.matches);
-    const onChange = (event: MediaQueryListEvent) => this.narrow.set(event.matches);
-    portrait.addEventListener('change', onChange);
-    inject(DestroyRef).onDestroy(() => portrait.removeEventListener('change', onChange));
+    const destroyRef = inject(DestroyRef);
+    const matchMedia = inject(MATCH_MEDIA);
+    const portrait = matchMedia(PORTRAIT_QUERY);
+    const landscapePhone = matchMedia(LANDSCAPE_PHONE_QUERY);
+    const measure = () => this.shape.set(landscapePhone.matches ? 'landscape-phone' : portrait.matches ? 'portrait' : 'wide');
+    measure();
+    for (const query of [portrait, landscapePhone]) {
+      query.addEventListener('change', measure);
+      destroyRef.onDestroy(() => query.removeEventListener('change', measure));
+    }
+    // The room exists exactly while in the call: the screen stays on until leave.
+    destroyRef.onDestroy(inject(ScreenWakeLock).hold());
     effect(() => {
       const video = this.localVideo().nativeElement;
       const track = this.media.outgoingVideo();
@@ -87,6 +88,10 @@ export class RoomComponent {
 
   toggleCamera(): void {
     void this.call.toggleCamera();
+  }
+
+  switchCamera(): void {
+    void this.media.switchCamera();
   }
 
   sendChat(text: string): void {
