@@ -247,6 +247,9 @@ describe('CallService', () => {
       const socket = await join();
       TestBed.resetTestingModule(); // destroys the page's injector, as leaving the route does
       expect(socket.sent('leave')).toHaveLength(1);
+      expect(socket.listenerCount()).toBe(0);
+      const [ack] = socket.sent('leave')[0] as [(answer: unknown) => void];
+      ack({ ok: true });
       expect(socket.disconnected).toBe(true);
       expect(pageHide.listening).toBe(0);
     });

@@ -69,8 +69,11 @@ export class CallService {
       const state = this.mediaState();
       if (this.store.phase() === 'in-call') void this.signaling.send('media-state', state);
     });
-    // Leaving the meeting page ends the call; the signaling client says `leave` as it goes (see its ngOnDestroy).
-    inject(DestroyRef).onDestroy(() => this.teardown());
+    // Leaving the meeting page ends the call and gives up the seat, whichever of the two is destroyed first.
+    inject(DestroyRef).onDestroy(() => {
+      this.signaling.depart();
+      this.teardown();
+    });
   }
 
   mediaState(): MediaState {

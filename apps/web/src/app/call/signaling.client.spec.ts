@@ -164,12 +164,38 @@ describe('SignalingClient destroyed with its page (the app navigated away)', () 
     await connected;
   });
 
-  it('gives up a seat it holds with leave', async () => {
+  /** Joined: the server holds a seat for this connection. */
+  async function seated(): Promise<void> {
     sockets[0].answer = (event) => (event === 'join' ? accepted : { ok: true });
     await expect(client.join(request)).resolves.toMatchObject({ ok: true });
+  }
+
+  it('gives up a seat it holds with leave, and disconnects once the server acknowledged it', async () => {
+    await seated();
     TestBed.resetTestingModule();
-    expect(sockets[0].sent('leave')).toHaveLength(1);
+    const leaves = sockets[0].sent('leave');
+    expect(leaves).toHaveLength(1);
+    expect(sockets[0].listenerCount()).toBe(0);
+    // Not in the same breath: a Socket.IO server drops an event read together with the disconnect after it.
+    expect(sockets[0].disconnected).toBe(false);
+    const [ack] = leaves[0] as [(answer: unknown) => void];
+    ack({ ok: true });
     expect(sockets[0].disconnected).toBe(true);
+  });
+
+  it('disconnects after 1.5 s when the leave is not acknowledged, and leaves no timer', async () => {
+    await seated();
+    jest.useFakeTimers();
+    try {
+      TestBed.resetTestingModule();
+      jest.advanceTimersByTime(1499);
+      expect(sockets[0].disconnected).toBe(false);
+      jest.advanceTimersByTime(1);
+      expect(sockets[0].disconnected).toBe(true);
+      expect(jest.getTimerCount()).toBe(0);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   /** The page goes away: no leave beyond those already sent, and the socket is closed. */

@@ -33,6 +33,8 @@ export type PayloadOf<E extends OkEvent> =
   Parameters<ClientToServerEvents[E]> extends [infer Payload, ...unknown[]] ? [Payload] : [];
 
 const ACK_TIMEOUT_MS = 10_000;
+/** How long a departing page keeps its socket open for the server to acknowledge `leave`. */
+const LEAVE_ACK_WAIT_MS = 1500;
 
 /**
  * The Socket.IO connection to `/signaling`. Everything the server sends is
@@ -154,34 +156,46 @@ export class SignalingClient implements OnDestroy {
   }
 
   /**
-   * Says `leave` without waiting for its ack, then disconnects: for a page
-   * that is going away (pagehide), where no answer can be awaited. The leave
-   * goes out before the disconnect packet; the server takes either as leaving at once.
+   * Says `leave` and disconnects at once: for a page that is going away for
+   * good (pagehide), where nothing can be awaited. The server is meant to take
+   * the disconnect itself as leaving too: a Socket.IO server ignores an event
+   * that it reads together with the disconnect after it.
    */
   leaveAndClose(): void {
     this.socket?.emit('leave', () => undefined);
     this.close();
   }
 
-  /** Disconnects and drops every handler: socket listeners, reconnect and closed handlers alike. */
-  close(): void {
-    this._state.set('closed');
-    this.inRoom = false;
-    this.reconnectHandlers.clear();
-    this.closedHandlers.clear();
-    this.socket?.removeAllListeners();
-    this.socket?.disconnect();
-    this.socket = undefined;
-    this.connecting = undefined;
+  /**
+   * Gives up the seat, if one is held, then disconnects: for the meeting page
+   * going away while the app lives on (a route change). The leave is
+   * acknowledged before the disconnect (or given 1.5 s), so the two cannot
+   * arrive together; every handler goes at once. Safe to call twice.
+   */
+  depart(): void {
+    const socket = this.socket;
+    const seated = this.inRoom;
+    this.forget();
+    if (!socket || !seated) return void socket?.disconnect();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const disconnect = () => {
+      clearTimeout(timer);
+      socket.disconnect();
+    };
+    timer = setTimeout(disconnect, LEAVE_ACK_WAIT_MS);
+    socket.emit('leave', disconnect);
   }
 
-  /**
-   * The meeting page is going away (the app navigated elsewhere) before the
-   * call's own teardown runs: a seat still held is given up with `leave`.
-   */
+  /** Disconnects and drops every handler: socket listeners, reconnect and closed handlers alike. */
+  close(): void {
+    const socket = this.socket;
+    this.forget();
+    socket?.disconnect();
+  }
+
+  /** The meeting page is going away (the app navigated elsewhere): leave, if seated, and disconnect. */
   ngOnDestroy(): void {
-    if (this.inRoom) this.leaveAndClose();
-    else this.close();
+    this.depart();
   }
 
   private async request<T>(
@@ -202,6 +216,17 @@ export class SignalingClient implements OnDestroy {
       // Closed by the server while we waited: its reason beats a guess.
       return { ok: false, error: this.closings.get(socket) ?? { code: 'UNAVAILABLE', message: 'no answer from the server' } };
     }
+  }
+
+  /** Drops every handler and the socket itself (the next connect() opens a new one), without disconnecting it. */
+  private forget(): void {
+    this._state.set('closed');
+    this.inRoom = false;
+    this.reconnectHandlers.clear();
+    this.closedHandlers.clear();
+    this.socket?.removeAllListeners();
+    this.socket = undefined;
+    this.connecting = undefined;
   }
 
   /** Forgets the dead socket (so connect() opens a new one) and tells the closed handlers why. */
