@@ -3,6 +3,7 @@ import type { JoinAck, SignalData } from '@mesh-meet/protocol';
 import { callProviders } from '../../testing/call-providers';
 import { FakePeerConnection, FakeTrack } from '../../testing/fake-peer-connection';
 import { FakeSocket } from '../../testing/fake-socket';
+import { joinAck } from '../../testing/join-ack';
 import { MemoryStorage, ON_PAGE_HIDE, STORAGE } from '../core/browser.tokens';
 import { CallService } from './call.service';
 import { CallStore } from './call.store';
@@ -10,18 +11,9 @@ import { LocalMediaService } from './local-media.service';
 
 const MEMBER = 'member-0001';
 const LATER = 'member-0002';
-const media = { audio: true, video: true, screen: false };
 
 function joined(peers: string[], resumed = false, identity = 'issued-token'): JoinAck {
-  return {
-    ok: true,
-    self: { peerId: 'self-0001', role: 'guest', userId: '3f0c7a2e-8c1b-4d5e-9f6a-1b2c3d4e5f60', identity, resumeToken: 'token', resumed },
-    room: { roomId: 'abc-defg-hij', name: 'Sync', locked: false, maxParticipants: 6 },
-    peers: peers.map((peerId) => ({ peerId, name: peerId, role: 'guest' as const, media })),
-    iceServers: [],
-    iceTransportPolicy: 'all',
-    upstreamBudgetBps: 2_500_000,
-  };
+  return joinAck(peers, { resumed, identity });
 }
 
 /** A camera and microphone that always start, so the spec can see their tracks stopped. */

@@ -1,5 +1,6 @@
 import { TestBed } from '@angular/core/testing';
 import { FakeSocket } from '../../testing/fake-socket';
+import { joinAck } from '../../testing/join-ack';
 import { APP_ORIGIN } from '../core/browser.tokens';
 import { SignalingClient } from './signaling.client';
 import { SOCKET_FACTORY } from './socket.factory';
@@ -22,6 +23,15 @@ function setup() {
     ],
   });
   return { sockets, client: TestBed.inject(SignalingClient) };
+}
+
+/** setup(), with the first socket connected. */
+async function connected() {
+  const made = setup();
+  const connecting = made.client.connect();
+  made.sockets[0].fire('connect');
+  await connecting;
+  return made;
 }
 
 describe('SignalingClient.connect', () => {
@@ -74,12 +84,7 @@ describe('SignalingClient when the server closes the connection itself', () => {
   let sockets: FakeSocket[];
   let client: SignalingClient;
 
-  beforeEach(async () => {
-    ({ sockets, client } = setup());
-    const connected = client.connect();
-    sockets[0].fire('connect');
-    await connected;
-  });
+  beforeEach(async () => ({ sockets, client } = await connected()));
 
   it('opens a new connection at the next connect (the join deadline passed in the lobby)', async () => {
     sockets[0].fire('closing', { code: 'NOT_IN_ROOM', message: 'join within 30 s' });
@@ -144,25 +149,12 @@ describe('SignalingClient when the server closes the connection itself', () => {
 
 describe('SignalingClient destroyed with its page (the app navigated away)', () => {
   const request = { roomId: 'abc-defg-hij', name: 'Ann' };
-  const accepted = {
-    ok: true,
-    self: { peerId: 'self-0001', role: 'guest', userId: '3f0c7a2e-8c1b-4d5e-9f6a-1b2c3d4e5f60', identity: 'issued', resumeToken: 'token', resumed: false },
-    room: { roomId: 'abc-defg-hij', name: 'Sync', locked: false, maxParticipants: 6 },
-    peers: [],
-    iceServers: [],
-    iceTransportPolicy: 'all',
-    upstreamBudgetBps: 2_500_000,
-  };
+  const accepted = joinAck();
   const refused = { ok: false, error: { code: 'ROOM_FULL', message: 'full' } };
   let sockets: FakeSocket[];
   let client: SignalingClient;
 
-  beforeEach(async () => {
-    ({ sockets, client } = setup());
-    const connected = client.connect();
-    sockets[0].fire('connect');
-    await connected;
-  });
+  beforeEach(async () => ({ sockets, client } = await connected()));
 
   /** Joined: the server holds a seat for this connection. */
   async function seated(): Promise<void> {
@@ -232,10 +224,7 @@ describe('SignalingClient destroyed with its page (the app navigated away)', () 
 
 describe('SignalingClient.leaveAndClose', () => {
   it('says leave before it disconnects, without waiting for the ack (the page is going away)', async () => {
-    const { sockets, client } = setup();
-    const connected = client.connect();
-    sockets[0].fire('connect');
-    await connected;
+    const { sockets, client } = await connected();
     sockets[0].answer = () => new Promise(() => undefined);
 
     client.leaveAndClose();
@@ -250,12 +239,7 @@ describe('SignalingClient', () => {
   let sockets: FakeSocket[];
   let client: SignalingClient;
 
-  beforeEach(async () => {
-    ({ sockets, client } = setup());
-    const connected = client.connect();
-    sockets[0].fire('connect');
-    await connected;
-  });
+  beforeEach(async () => ({ sockets, client } = await connected()));
 
   it('hands a handler only events that pass their schema', () => {
     const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);

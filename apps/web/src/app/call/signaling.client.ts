@@ -177,12 +177,11 @@ export class SignalingClient implements OnDestroy {
     const seated = this.inRoom;
     this.forget();
     if (!socket || !seated) return void socket?.disconnect();
-    let timer: ReturnType<typeof setTimeout> | undefined;
     const disconnect = () => {
       clearTimeout(timer);
       socket.disconnect();
     };
-    timer = setTimeout(disconnect, LEAVE_ACK_WAIT_MS);
+    const timer = setTimeout(disconnect, LEAVE_ACK_WAIT_MS);
     socket.emit('leave', disconnect);
   }
 
