@@ -1,5 +1,5 @@
 // `npm run screenshots`: the pages a person sees, desktop and phone, into
-// docs/screenshots/. Starts the built server (npm run build first) and three
+// docs/screenshots/. Starts the built server (npm run build first) and
 // headless Chromium participants with fake camera and microphone (three in one meeting, and a
 // Japanese host of a second one for the confirm dialog in Japanese).
 import { spawn } from 'node:child_process';
