@@ -57,13 +57,17 @@ describeInBrowser('security codes in real Chromium', () => {
 
   it('shows every pair of a three-person call the same code on both pages, and each pair its own', async () => {
     const { host, guestUrl } = await hostedMeeting();
-    const one = await participant();
-    const two = await participant();
-    await joinMeeting(one, guestUrl, 'Guest One');
-    await joinMeeting(two, guestUrl, 'Guest Two');
-    for (const page of [host, one, two]) await waitForTiles(page, 2);
-
-    const seenBy = { Host: await codesOn(host, 2), 'Guest One': await codesOn(one, 2), 'Guest Two': await codesOn(two, 2) };
+    const pages: Record<string, Page> = { Host: host };
+    for (const name of ['Guest One', 'Guest Two']) {
+      pages[name] = await participant();
+      await joinMeeting(pages[name], guestUrl, name);
+    }
+    // What each person's page shows for each other person.
+    const seenBy: Record<string, Record<string, string>> = {};
+    for (const [name, page] of Object.entries(pages)) {
+      await waitForTiles(page, 2);
+      seenBy[name] = await codesOn(page, 2);
+    }
     const pairs = [
       ['Host', 'Guest One'],
       ['Host', 'Guest Two'],
