@@ -1,6 +1,7 @@
 // `npm run screenshots`: the pages a person sees, desktop and phone, into
-// docs/screenshots/. Starts the built server (npm run build first) and three
-// headless Chromium participants with fake camera and microphone.
+// docs/screenshots/. Starts the built server (npm run build first) and
+// headless Chromium participants with fake camera and microphone (three in one meeting, and a
+// Japanese host of a second one for the confirm dialog in Japanese).
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -94,11 +95,51 @@ try {
   await phone.getByTestId('chat-message').waitFor();
   await shot(phone, 'chat-phone');
   await shot(laptop, 'chat-desktop');
+
+  // Each pair's security code in the participants panel, in English and Japanese, desktop and phone.
+  await host.getByTestId('toggle-participants').click();
+  await securityCodes(host, 2);
+  await shot(host, 'security-codes-en-desktop');
+  await phone.getByTestId('toggle-participants').click();
+  await securityCodes(phone, 2);
+  await shot(phone, 'security-codes-ja-phone');
+  await phone.setViewportSize(DESKTOP);
+  await shot(phone, 'security-codes-ja-desktop');
+  await phone.setViewportSize(PHONE);
+  await host.setViewportSize(PHONE);
+  await shot(host, 'security-codes-en-phone');
+
+  // The host's confirm dialog (answered with Escape: the meeting goes on).
+  await host.getByTestId('end-meeting').click();
+  await shot(host, 'confirm-dialog-en-phone');
+  await host.keyboard.press('Escape');
+  await host.setViewportSize(DESKTOP);
+  await host.locator('[data-testid="participant-tile"][data-peer-name="Ken"]').getByTestId('remove-participant').click();
+  await shot(host, 'confirm-dialog-en-desktop');
+  await host.keyboard.press('Escape');
+  // A Japanese host of a meeting of their own, asked before ending it.
+  const hostJa = await participant(DESKTOP, 'ja-JP');
+  await hostJa.goto(base);
+  await hostJa.getByTestId('meeting-name').fill('定例ミーティング');
+  await hostJa.getByTestId('create-meeting').click();
+  await joinAs(hostJa, await hostJa.getByTestId('host-link').getAttribute('href'), 'はな');
+  await hostJa.getByTestId('end-meeting').click();
+  await shot(hostJa, 'confirm-dialog-ja-desktop');
+  await hostJa.setViewportSize(PHONE);
+  await shot(hostJa, 'confirm-dialog-ja-phone');
 } finally {
   await browser.close();
   server.kill('SIGTERM');
   await new Promise((resolve) => server.once('exit', resolve));
   rmSync(dataDir, { recursive: true, force: true });
+}
+
+async function securityCodes(page, count) {
+  await page.waitForFunction(
+    (expected) => [...document.querySelectorAll('[data-testid="security-code"]')].filter((code) => /^\d{5}( \d{5}){3}$/.test(code.textContent.trim())).length === expected,
+    count,
+    { timeout: 20000 },
+  );
 }
 
 async function waitForServer() {

@@ -219,6 +219,7 @@ describeInBrowser('a meeting in real Chromium with fake camera and microphone', 
       .locator('[data-testid="participant-tile"][data-peer-name="To Remove"]')
       .getByTestId('remove-participant')
       .click();
+    await host.getByTestId('confirm-ok').click();
     await removed.getByTestId('removed').waitFor();
     await waitForTiles(host, 1, 5000);
     await waitForTiles(stays, 1, 5000);
@@ -233,6 +234,7 @@ describeInBrowser('a meeting in real Chromium with fake camera and microphone', 
     await expect(refused.getByTestId('error-message').textContent()).resolves.toMatch(/locked/i);
 
     await host.getByTestId('end-meeting').click();
+    await host.getByTestId('confirm-ok').click();
     await stays.getByTestId('room-ended').waitFor();
     await host.getByTestId('room-ended').waitFor();
     const again = await participant();

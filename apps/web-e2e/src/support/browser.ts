@@ -56,7 +56,6 @@ export async function newParticipant(
     }
   }, { withoutCamera: options.camera === false });
   const page = await context.newPage();
-  page.on('dialog', (dialog) => void dialog.accept());
   return { context, page };
 }
 

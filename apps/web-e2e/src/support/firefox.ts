@@ -20,7 +20,6 @@ export async function newFirefoxParticipant(
   const page = await context.newPage();
   await page.setViewport(viewport);
   await page.evaluateOnNewDocument(recordPeerConnections);
-  page.on('dialog', (dialog) => void dialog.accept());
   return { context, page };
 }
 

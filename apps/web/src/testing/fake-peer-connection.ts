@@ -69,6 +69,11 @@ export class FakePeerConnection {
   connectionState = 'new';
   localDescription: Description | null = null;
   remoteDescription: Description | null = null;
+  /** As in a browser: the descriptions of the last completed offer/answer round. */
+  currentLocalDescription: Description | null = null;
+  currentRemoteDescription: Description | null = null;
+  /** When set, setLocalDescription writes it into the SDP as `a=fingerprint:`, as a browser does with its certificate's. */
+  fingerprint: string | null = null;
   readonly transceivers: FakeTransceiver[] = [];
   readonly calls: string[] = [];
   onnegotiationneeded: (() => void) | null = null;
@@ -124,7 +129,9 @@ export class FakePeerConnection {
     } else {
       this.signalingState = 'stable';
     }
-    this.localDescription = { type, sdp: `${type}-${this.offers}` };
+    const fingerprint = this.fingerprint ? `\r\na=fingerprint:${this.fingerprint}` : '';
+    this.localDescription = { type, sdp: `${type}-${this.offers}${fingerprint}` };
+    if (this.signalingState === 'stable') this.completeRound();
   }
 
   async setRemoteDescription(description: Description): Promise<void> {
@@ -148,6 +155,18 @@ export class FakePeerConnection {
       this.signalingState = 'stable';
     }
     this.remoteDescription = description;
+    if (this.signalingState === 'stable') this.completeRound();
+  }
+
+  private completeRound(): void {
+    this.currentLocalDescription = this.localDescription;
+    this.currentRemoteDescription = this.remoteDescription;
+  }
+
+  /** Moves the connection (DTLS) to `state` and fires the handler, as the browser would. */
+  setConnectionState(state: string): void {
+    this.connectionState = state;
+    this.onconnectionstatechange?.();
   }
 
   /** Moves ICE to `state` and fires the handler, as the browser would. */

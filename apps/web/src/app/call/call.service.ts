@@ -6,6 +6,7 @@ import { CallStore } from './call.store';
 import { LocalMediaService } from './local-media.service';
 import { PeerSession } from './peer-session';
 import { PeerSessions } from './peer-sessions';
+import { securityCode } from './security-code';
 import { sendLimitsFor } from './send-limits';
 import { SignalingClient, type Unsubscribe } from './signaling.client';
 import { SpeakerDetection } from './speaker-detection';
@@ -295,7 +296,7 @@ export class CallService {
   }
 
   private createSession(peerId: string, initiator: boolean): PeerSession {
-    return new PeerSession({
+    const session: PeerSession = new PeerSession({
       peerId,
       initiator,
       polite: !initiator,
@@ -306,7 +307,16 @@ export class CallService {
       localTracks: () => ({ audio: this.media.outgoingAudio(), video: this.media.outgoingVideo() }),
       onStream: (stream) => this.store.updatePeer(peerId, { stream }),
       onHealth: (health, failure) => this.store.updatePeer(peerId, { health, failure: failure ?? undefined }),
+      // No code is shown rather than a wrong one (no Web Crypto); a session replaced meanwhile is not this pair's any more.
+      onFingerprints: (fingerprints) =>
+        void securityCode(fingerprints).then(
+          (code) => {
+            if (this.sessions.get(peerId) === session) this.store.updatePeer(peerId, { securityCode: code });
+          },
+          () => undefined,
+        ),
     });
+    return session;
   }
 
   private applySendLimits(): void {

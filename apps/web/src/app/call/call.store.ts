@@ -13,6 +13,8 @@ export interface RemotePeer {
   health: PeerHealth;
   /** Why the connection is reconnecting or failed (see FailureReason); absent while it is fine or not known. */
   failure?: FailureReason;
+  /** The pair's security code (see security-code.ts); absent until the connection is up. */
+  securityCode?: string;
 }
 
 export interface Self {
@@ -89,7 +91,7 @@ export class CallStore {
     this.notify('left', peer.name);
   }
 
-  updatePeer(peerId: string, change: Partial<Pick<RemotePeer, 'media' | 'stream' | 'health' | 'failure'>>): void {
+  updatePeer(peerId: string, change: Partial<Pick<RemotePeer, 'media' | 'stream' | 'health' | 'failure' | 'securityCode'>>): void {
     this._peers.update((peers) => peers.map((peer) => (peer.peerId === peerId ? { ...peer, ...change } : peer)));
   }
 

@@ -397,6 +397,36 @@ describe('PeerSession', () => {
     });
   });
 
+  describe('DTLS fingerprints (for the security code)', () => {
+    const OURS = 'sha-256 0A:0B';
+    const THEIRS = 'sha-256 1C:1D';
+
+    it('reports both sides\' fingerprints from the applied descriptions once DTLS is connected, and only once', async () => {
+      const reported: unknown[] = [];
+      const { pc, peer } = session({ initiator: false, polite: true, onFingerprints: (fingerprints) => reported.push(fingerprints) });
+      pc.fingerprint = OURS;
+      await peer.handleSignal({ description: { type: 'offer', sdp: `v=0\r\na=fingerprint:${THEIRS}\r\n` } });
+      pc.setConnectionState('connecting');
+      expect(reported).toEqual([]);
+      pc.setConnectionState('connected');
+      expect(reported).toEqual([{ local: [OURS], remote: [THEIRS] }]);
+      // A network change and back: the same certificates, nothing new to say.
+      pc.setConnectionState('disconnected');
+      pc.setConnectionState('connected');
+      expect(reported).toHaveLength(1);
+    });
+
+    it('reads nothing while its own offer is unanswered: only applied descriptions count', async () => {
+      const { pc, peer } = session();
+      pc.fingerprint = OURS;
+      pc.onnegotiationneeded?.();
+      await flush();
+      expect(peer.fingerprints).toBeNull();
+      await peer.handleSignal({ description: { type: 'answer', sdp: `a=fingerprint:${THEIRS}` } });
+      expect(peer.fingerprints).toEqual({ local: [OURS], remote: [THEIRS] });
+    });
+  });
+
   describe('listener cleanup', () => {
     afterEach(() => jest.useRealTimers());
 

@@ -1,5 +1,6 @@
 import type { IceCandidate, SignalData } from '@mesh-meet/protocol';
 import { type AudioEnergy, levelBetween } from './active-speaker';
+import { type DtlsFingerprints, sdpFingerprints } from './security-code';
 import type { SendLimits } from './send-limits';
 
 export type PeerHealth = 'connecting' | 'connected' | 'reconnecting' | 'failed' | 'closed';
@@ -32,6 +33,8 @@ export interface PeerSessionOptions {
   onStream?: (stream: MediaStream) => void;
   /** `failure` says why while the health is `reconnecting` or `failed` after a failure; null otherwise. */
   onHealth?: (health: PeerHealth, failure: FailureReason | null) => void;
+  /** The DTLS fingerprints this connection runs on, once it is connected (DTLS done) and again if they change. */
+  onFingerprints?: (fingerprints: DtlsFingerprints) => void;
   /** How long ICE may stay `disconnected` before we restart it (networks often recover alone). */
   disconnectedGraceMs?: number;
   /** Tries (ICE restarts and fresh negotiations share them) before the pair counts as failed. */
@@ -97,6 +100,7 @@ export class PeerSession {
   private limits: SendLimits | undefined;
   private appliedLimits: SendLimits | undefined;
   private lastAudioEnergy: AudioEnergy | undefined;
+  private reportedFingerprints: string | undefined;
   private closed = false;
 
   constructor(private readonly options: PeerSessionOptions) {
@@ -194,6 +198,18 @@ export class PeerSession {
 
   get currentHealth(): PeerHealth {
     return this.health;
+  }
+
+  /**
+   * Both sides' DTLS fingerprints, from the descriptions applied on this
+   * connection (not the ones merely sent or received): the certificates
+   * the DTLS handshake actually checked. Null until both are applied.
+   */
+  get fingerprints(): DtlsFingerprints | null {
+    const local = this.pc.currentLocalDescription?.sdp;
+    const remote = this.pc.currentRemoteDescription?.sdp;
+    if (!local || !remote) return null;
+    return { local: sdpFingerprints(local), remote: sdpFingerprints(remote) };
   }
 
   /** Why the pair is reconnecting or failed, if it failed at something; null while healthy. */
@@ -399,7 +415,19 @@ export class PeerSession {
   }
 
   private onConnectionState(): void {
-    if (this.pc.connectionState === 'failed') this.recover();
+    const state = this.pc.connectionState;
+    if (state === 'connected') this.reportFingerprints();
+    else if (state === 'failed') this.recover();
+  }
+
+  /** `connected` means DTLS has verified the remote certificate against its fingerprint: now they vouch for something. */
+  private reportFingerprints(): void {
+    const fingerprints = this.fingerprints;
+    if (!fingerprints) return;
+    const key = JSON.stringify(fingerprints);
+    if (key === this.reportedFingerprints) return;
+    this.reportedFingerprints = key;
+    this.options.onFingerprints?.(fingerprints);
   }
 
   /** ICE is not healthy: restart it, unless a negotiation retry is under way (it restarts ICE too). */

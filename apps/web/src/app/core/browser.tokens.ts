@@ -91,12 +91,6 @@ export const MATCH_MEDIA = new InjectionToken<(query: string) => MediaQueryList>
   factory: () => (query) => window.matchMedia(query),
 });
 
-/** The browser's yes/no dialog (`window.confirm`), for actions that cannot be undone. */
-export const CONFIRM = new InjectionToken<(message: string) => boolean>('CONFIRM', {
-  providedIn: 'root',
-  factory: () => (message) => window.confirm(message),
-});
-
 /** Undefined where the browser offers none (plain http on a LAN address): the link stays on screen to copy. */
 export const CLIPBOARD = new InjectionToken<Pick<Clipboard, 'writeText'> | undefined>('CLIPBOARD', {
   providedIn: 'root',

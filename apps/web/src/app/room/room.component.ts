@@ -4,8 +4,9 @@ import { CallStore, type RemotePeer } from '../call/call.store';
 import { LocalMediaService } from '../call/local-media.service';
 import { ScreenWakeLock } from '../call/screen-wake-lock';
 import { SignalingClient } from '../call/signaling.client';
-import { APP_ORIGIN, CONFIRM, MATCH_MEDIA } from '../core/browser.tokens';
+import { APP_ORIGIN, MATCH_MEDIA } from '../core/browser.tokens';
 import { I18n } from '../core/i18n/i18n.service';
+import { ConfirmDialogService } from '../shared/confirm-dialog.service';
 import { CopyButtonComponent } from '../shared/copy-button.component';
 import { IconComponent } from '../shared/icon.component';
 import { ReleaseMediaDirective } from '../shared/release-media.directive';
@@ -29,7 +30,7 @@ export class RoomComponent {
   protected readonly media = inject(LocalMediaService);
   protected readonly signaling = inject(SignalingClient);
   private readonly call = inject(CallService);
-  private readonly confirm = inject(CONFIRM);
+  private readonly dialog = inject(ConfirmDialogService);
   private readonly origin = inject(APP_ORIGIN);
 
   protected readonly panel = signal<Panel>(null);
@@ -55,6 +56,8 @@ export class RoomComponent {
     }
     // The room exists exactly while in the call: the screen stays on until leave.
     destroyRef.onDestroy(inject(ScreenWakeLock).hold());
+    // The call ended (removed, the meeting ended) with a question still open: it is moot now.
+    destroyRef.onDestroy(() => this.dialog.answer(false));
     effect(() => {
       const video = this.localVideo().nativeElement;
       const track = this.media.outgoingVideo();
@@ -98,20 +101,41 @@ export class RoomComponent {
     void this.call.sendChat(text);
   }
 
-  leave(): void {
-    void this.call.leave();
+  async leave(): Promise<void> {
+    // A host leaving others behind leaves them without anyone who can lock, remove or end: say so first.
+    if (this.store.isHost() && this.store.peers().length > 0) {
+      const leave = await this.dialog.ask({
+        title: this.i18n.t('room.leaveConfirm'),
+        message: this.i18n.t('room.leaveConfirmDetail'),
+        confirmLabel: this.i18n.t('room.leave'),
+      });
+      if (!leave) return;
+    }
+    await this.call.leave();
   }
 
   lock(): void {
     void this.call.setLocked(!this.store.room()?.locked);
   }
 
-  endMeeting(): void {
-    if (this.confirm(this.i18n.t('room.endConfirm'))) void this.call.endMeeting();
+  async endMeeting(): Promise<void> {
+    const end = await this.dialog.ask({
+      title: this.i18n.t('room.endConfirm'),
+      message: this.i18n.t('room.endConfirmDetail'),
+      confirmLabel: this.i18n.t('room.end'),
+      danger: true,
+    });
+    if (end) await this.call.endMeeting();
   }
 
-  remove(peer: RemotePeer): void {
-    if (this.confirm(this.i18n.t('room.removeConfirm', { name: peer.name }))) void this.call.removePeer(peer.peerId);
+  async remove(peer: RemotePeer): Promise<void> {
+    const remove = await this.dialog.ask({
+      title: this.i18n.t('room.removeConfirm', { name: peer.name }),
+      message: this.i18n.t('room.removeConfirmDetail', { name: peer.name }),
+      confirmLabel: this.i18n.t('room.remove'),
+      danger: true,
+    });
+    if (remove) await this.call.removePeer(peer.peerId);
   }
 
   enableSound(): void {
