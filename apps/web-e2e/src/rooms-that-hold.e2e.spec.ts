@@ -55,6 +55,7 @@ describeInBrowser('rooms that hold, in real Chromium', () => {
     const { host, guest, guestUrl } = await twoInACall();
 
     await host.locator('[data-testid="participant-tile"][data-peer-name="Guest"]').getByTestId('remove-participant').click();
+    await host.getByTestId('confirm-ok').click();
     await guest.getByTestId('removed').waitFor();
     await waitForTiles(host, 0, 5000);
 
