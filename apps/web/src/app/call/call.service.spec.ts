@@ -3,24 +3,17 @@ import type { JoinAck, SignalData } from '@mesh-meet/protocol';
 import { callProviders } from '../../testing/call-providers';
 import { FakePeerConnection, FakeTrack } from '../../testing/fake-peer-connection';
 import { FakeSocket } from '../../testing/fake-socket';
+import { joinAck } from '../../testing/join-ack';
+import { MemoryStorage, ON_PAGE_HIDE, STORAGE } from '../core/browser.tokens';
 import { CallService } from './call.service';
 import { CallStore } from './call.store';
 import { LocalMediaService } from './local-media.service';
 
 const MEMBER = 'member-0001';
 const LATER = 'member-0002';
-const media = { audio: true, video: true, screen: false };
 
-function joined(peers: string[], resumed = false): JoinAck {
-  return {
-    ok: true,
-    self: { peerId: 'self-0001', role: 'guest', userId: '3f0c7a2e-8c1b-4d5e-9f6a-1b2c3d4e5f60', identity: 'issued-token', resumeToken: 'token', resumed },
-    room: { roomId: 'abc-defg-hij', name: 'Sync', locked: false, maxParticipants: 6 },
-    peers: peers.map((peerId) => ({ peerId, name: peerId, role: 'guest' as const, media })),
-    iceServers: [],
-    iceTransportPolicy: 'all',
-    upstreamBudgetBps: 2_500_000,
-  };
+function joined(peers: string[], resumed = false, identity = 'issued-token'): JoinAck {
+  return joinAck(peers, { resumed, identity });
 }
 
 /** A camera and microphone that always start, so the spec can see their tracks stopped. */
@@ -37,6 +30,24 @@ function fakeDevices() {
   return { devices, tracks };
 }
 
+/** `pagehide` as the call sees it: the spec fires it and sees whether a listener is still registered. */
+class FakePageHide {
+  private readonly listeners = new Set<() => void>();
+
+  readonly register = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  fire(): void {
+    for (const listener of [...this.listeners]) listener();
+  }
+
+  get listening(): number {
+    return this.listeners.size;
+  }
+}
+
 describe('CallService', () => {
   let sockets: FakeSocket[];
   let call: CallService;
@@ -44,10 +55,14 @@ describe('CallService', () => {
   let tracks: FakeTrack[];
   /** The server's answer to each `join`, in order. */
   let joinAnswers: JoinAck[];
+  let storage: MemoryStorage;
+  let pageHide: FakePageHide;
 
   beforeEach(() => {
     sockets = [];
     joinAnswers = [];
+    storage = new MemoryStorage();
+    pageHide = new FakePageHide();
     FakePeerConnection.created = [];
     const fake = fakeDevices();
     tracks = fake.tracks;
@@ -60,6 +75,10 @@ describe('CallService', () => {
           sockets.push(socket);
           return socket.asSocket();
         },
+        extra: [
+          { provide: STORAGE, useValue: storage },
+          { provide: ON_PAGE_HIDE, useValue: pageHide.register },
+        ],
       }),
     });
     call = TestBed.inject(CallService);
@@ -166,6 +185,127 @@ describe('CallService', () => {
     expect(store.peers()[0]).toMatchObject({ health: 'reconnecting', failure: 'negotiation' });
     call.connectionTo(MEMBER)?.close();
     jest.restoreAllMocks();
+  });
+
+  describe('identity', () => {
+    it('sends no identity on the first join and keeps the one the server issued', async () => {
+      joinAnswers.push(joined([], false, 'first-issued'));
+      const socket = await join();
+      expect(socket.sent('join')[0][0]).not.toHaveProperty('identity', expect.anything());
+      expect(storage.getItem('mesh-meet.identity')).toBe('first-issued');
+    });
+
+    it('sends the stored identity with the next join and keeps the one the ack returns', async () => {
+      storage.setItem('mesh-meet.identity', 'kept-from-last-time');
+      storage.setItem('mesh-meet.userId', '3f0c7a2e-8c1b-4d5e-9f6a-1b2c3d4e5f60');
+      joinAnswers.push(joined([], false, 'reissued'));
+      const socket = await join();
+      expect(socket.sent('join')).toEqual([[expect.objectContaining({ identity: 'kept-from-last-time' })]]);
+      expect(socket.sent('join')[0][0]).not.toHaveProperty('userId');
+      expect(storage.getItem('mesh-meet.identity')).toBe('reissued');
+      expect(storage.getItem('mesh-meet.userId')).toBeNull();
+    });
+  });
+
+  describe('leaving is seen at once', () => {
+    it('a closed tab (pagehide) says leave, disconnects and removes its listener', async () => {
+      joinAnswers.push(joined([MEMBER]));
+      const socket = await join();
+      expect(pageHide.listening).toBe(1);
+
+      pageHide.fire();
+      expect(socket.sent('leave')).toHaveLength(1);
+      expect(socket.disconnected).toBe(true);
+      expect(store.phase()).toBe('left');
+      expect(pageHide.listening).toBe(0);
+      expect(FakePeerConnection.created[0].close).toHaveBeenCalled();
+    });
+
+    it('leaving with the button removes the pagehide listener too', async () => {
+      joinAnswers.push(joined([MEMBER]));
+      await join();
+      await call.leave();
+      expect(pageHide.listening).toBe(0);
+    });
+
+    it('a refused join leaves no pagehide listener', async () => {
+      joinAnswers.push({ ok: false, error: { code: 'ROOM_FULL', message: 'full' } });
+      await join();
+      expect(pageHide.listening).toBe(0);
+    });
+
+    it('navigating away from the meeting page says leave and disconnects', async () => {
+      joinAnswers.push(joined([MEMBER]));
+      const socket = await join();
+      TestBed.resetTestingModule(); // destroys the page's injector, as leaving the route does
+      expect(socket.sent('leave')).toHaveLength(1);
+      expect(socket.listenerCount()).toBe(0);
+      const [ack] = socket.sent('leave')[0] as [(answer: unknown) => void];
+      ack({ ok: true });
+      expect(socket.disconnected).toBe(true);
+      expect(pageHide.listening).toBe(0);
+    });
+
+  });
+
+  describe('removal sticks', () => {
+    it('a join refused with REMOVED shows the removed page, not the lobby', async () => {
+      joinAnswers.push({ ok: false, error: { code: 'REMOVED', message: 'removed from this meeting' } });
+      const socket = await join();
+      expect(store.phase()).toBe('removed');
+      expect(socket.listenerCount()).toBe(0);
+      expect(socket.disconnected).toBe(true);
+    });
+
+    it('a rejoin after a dropped connection refused with REMOVED ends the call on the removed page', async () => {
+      joinAnswers.push(joined([MEMBER]));
+      const socket = await join();
+      joinAnswers.push({ ok: false, error: { code: 'REMOVED', message: 'removed from this meeting' } });
+      socket.fire('disconnect', 'transport close');
+      socket.fire('connect');
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      expect(store.phase()).toBe('removed');
+      expect(socket.listenerCount()).toBe(0);
+    });
+  });
+
+  describe('the server closing the connection', () => {
+    it('in a call: the call ends and the page after it keeps the reason', async () => {
+      joinAnswers.push(joined([MEMBER]));
+      const socket = await join();
+      socket.fire('closing', { code: 'RATE_LIMITED', message: 'too many messages' });
+      socket.fire('disconnect', 'io server disconnect');
+      expect(store.phase()).toBe('left');
+      expect(store.error()).toBe('RATE_LIMITED');
+      expect(socket.listenerCount()).toBe(0);
+      expect(pageHide.listening).toBe(0);
+      expect(FakePeerConnection.created[0].close).toHaveBeenCalled();
+    });
+
+    it('in the lobby (the join deadline): the next Join opens a new connection and joins', async () => {
+      call.warmUp();
+      sockets[0].fire('connect');
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      sockets[0].fire('closing', { code: 'NOT_IN_ROOM', message: 'no join within the deadline' });
+      sockets[0].fire('disconnect', 'io server disconnect');
+      expect(store.phase()).toBe('lobby');
+      expect(store.error()).toBeNull();
+
+      joinAnswers.push(joined([MEMBER]));
+      const socket = await join();
+      expect(sockets).toHaveLength(2);
+      expect(socket).toBe(sockets[1]);
+      expect(store.phase()).toBe('in-call');
+    });
+
+    it('leaving afterwards by choice shows no stale reason', async () => {
+      joinAnswers.push(joined([MEMBER]));
+      await join();
+      await call.setLocked(true); // a guest: the server refuses
+      sockets[0].answer = () => ({ ok: true });
+      await call.leave();
+      expect(store.error()).toBeNull();
+    });
   });
 
   describe('listener cleanup', () => {

@@ -1,6 +1,6 @@
 import { DestroyRef, Injectable, effect, inject } from '@angular/core';
-import type { JoinRequest, JoinSuccess, MediaState, PeerInfo } from '@mesh-meet/protocol';
-import { MEDIA_STREAM_FACTORY, PEER_CONNECTION_FACTORY } from '../core/browser.tokens';
+import type { Closing, JoinRequest, JoinSuccess, MediaState, PeerInfo } from '@mesh-meet/protocol';
+import { MEDIA_STREAM_FACTORY, PEER_CONNECTION_FACTORY, ON_PAGE_HIDE } from '../core/browser.tokens';
 import { IdentityStore } from '../core/identity.store';
 import { CallStore } from './call.store';
 import { LocalMediaService } from './local-media.service';
@@ -26,8 +26,11 @@ const MAX_REJOIN_RETRIES = 5;
  * Runs one call: joins through the signaling client, keeps one PeerSession
  * per remote peer, puts the local tracks on every sender, reacts to what the
  * server says, and survives a dropped signaling connection by resuming.
- * Everything it registers (socket handlers, the reconnect handler, timers)
- * is registered once per call and removed when the call ends or a join fails.
+ * Leaving is seen at once: a closed tab (pagehide) or leaving the page says
+ * `leave` and disconnects instead of waiting out the server's resume grace.
+ * Everything it registers (socket handlers, the reconnect and closed handlers,
+ * the pagehide listener, timers) is registered once per call and removed when
+ * the call ends or a join fails.
  */
 @Injectable()
 export class CallService {
@@ -37,6 +40,7 @@ export class CallService {
   private readonly identity = inject(IdentityStore);
   private readonly createPeerConnection = inject(PEER_CONNECTION_FACTORY);
   private readonly createMediaStream = inject(MEDIA_STREAM_FACTORY);
+  private readonly onPageHide = inject(ON_PAGE_HIDE);
   private readonly sessions = new PeerSessions((peerId, initiator) => this.createSession(peerId, initiator));
   private readonly speaker = new SpeakerDetection({
     sample: async () =>
@@ -66,7 +70,11 @@ export class CallService {
       const state = this.mediaState();
       if (this.store.phase() === 'in-call') void this.signaling.send('media-state', state);
     });
-    inject(DestroyRef).onDestroy(() => this.teardown());
+    // Leaving the meeting page ends the call and gives up the seat, whichever of the two is destroyed first.
+    inject(DestroyRef).onDestroy(() => {
+      this.signaling.depart();
+      this.teardown();
+    });
   }
 
   mediaState(): MediaState {
@@ -98,6 +106,8 @@ export class CallService {
     if (!ack.ok) {
       this.stopListening();
       this.signaling.close();
+      // Removed from this meeting earlier: the removed page, not a lobby inviting another try.
+      if (ack.error.code === 'REMOVED') return this.store.setPhase('removed');
       this.store.setError(ack.error.code);
       this.store.setPhase('lobby');
       return;
@@ -112,6 +122,8 @@ export class CallService {
     const patience = new Promise((resolve) => (timer = setTimeout(resolve, LEAVE_ACK_WAIT_MS)));
     await Promise.race([this.signaling.send('leave'), patience]);
     clearTimeout(timer);
+    // Chose to leave: the page after says so, not an earlier banner's error.
+    this.store.setError(null);
     this.finish('left');
   }
 
@@ -183,7 +195,27 @@ export class CallService {
       this.signaling.on('removed', () => this.finish('removed')),
       this.signaling.on('room-ended', () => this.finish('ended')),
       this.signaling.onReconnect(() => void this.rejoin()),
+      this.signaling.onClosed((closing) => this.closedByServer(closing)),
+      this.onPageHide(() => this.departNow()),
     ];
+  }
+
+  /** The tab is closing or going to another page: nothing can be awaited, so the leave is not acked. */
+  private departNow(): void {
+    this.signaling.leaveAndClose();
+    this.finish('left');
+  }
+
+  /**
+   * The server closed the connection on purpose (a flood, for instance): the
+   * call is over and the page after it says why. While joining, the join's own
+   * answer carries the reason instead.
+   */
+  private closedByServer(closing: Closing | undefined): void {
+    if (this.store.phase() !== 'in-call') return;
+    if (closing?.code === 'REMOVED') return this.finish('removed');
+    this.store.setError(closing?.code ?? 'network');
+    this.finish('left');
   }
 
   private stopListening(): void {
@@ -212,6 +244,7 @@ export class CallService {
     if (this.store.phase() !== 'in-call') return;
     if (!ack.ok) {
       if (ack.error.code === 'ROOM_ENDED') return this.finish('ended');
+      if (ack.error.code === 'REMOVED') return this.finish('removed');
       if (ack.error.code === 'UNAVAILABLE' && attempt < MAX_REJOIN_RETRIES) {
         this.rejoinTimer = setTimeout(() => void this.rejoin(attempt + 1), 2000 * (attempt + 1));
         return;

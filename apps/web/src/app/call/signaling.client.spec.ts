@@ -1,5 +1,6 @@
 import { TestBed } from '@angular/core/testing';
 import { FakeSocket } from '../../testing/fake-socket';
+import { joinAck } from '../../testing/join-ack';
 import { APP_ORIGIN } from '../core/browser.tokens';
 import { SignalingClient } from './signaling.client';
 import { SOCKET_FACTORY } from './socket.factory';
@@ -22,6 +23,15 @@ function setup() {
     ],
   });
   return { sockets, client: TestBed.inject(SignalingClient) };
+}
+
+/** setup(), with the first socket connected. */
+async function connected() {
+  const made = setup();
+  const connecting = made.client.connect();
+  made.sockets[0].fire('connect');
+  await connecting;
+  return made;
 }
 
 describe('SignalingClient.connect', () => {
@@ -70,16 +80,166 @@ describe('SignalingClient.connect', () => {
   });
 });
 
+describe('SignalingClient when the server closes the connection itself', () => {
+  let sockets: FakeSocket[];
+  let client: SignalingClient;
+
+  beforeEach(async () => ({ sockets, client } = await connected()));
+
+  it('opens a new connection at the next connect (the join deadline passed in the lobby)', async () => {
+    sockets[0].fire('closing', { code: 'NOT_IN_ROOM', message: 'join within 30 s' });
+    sockets[0].fire('disconnect', 'io server disconnect');
+    expect(client.state()).toBe('closed');
+    expect(sockets[0].listenerCount()).toBe(0);
+
+    const again = client.connect();
+    expect(sockets).toHaveLength(2);
+    sockets[1].fire('connect');
+    await expect(again).resolves.toBeUndefined();
+    expect(client.state()).toBe('connected');
+  });
+
+  it('keeps the socket when the network dropped it: Socket.IO reconnects that one', async () => {
+    sockets[0].fire('disconnect', 'transport close');
+    expect(client.state()).toBe('reconnecting');
+    sockets[0].fire('connect');
+    await client.connect();
+    expect(sockets).toHaveLength(1);
+  });
+
+  it('tells the closed handlers the reason the server gave, once, and none after close', () => {
+    const closed = jest.fn();
+    client.onClosed(closed);
+    sockets[0].fire('closing', { code: 'RATE_LIMITED', message: 'too many messages' });
+    sockets[0].fire('disconnect', 'io server disconnect');
+    expect(closed).toHaveBeenCalledTimes(1);
+    expect(closed).toHaveBeenCalledWith({ code: 'RATE_LIMITED', message: 'too many messages' });
+    sockets[0].fire('disconnect', 'io server disconnect');
+    expect(closed).toHaveBeenCalledTimes(1);
+  });
+
+  it('tells them "no reason" when the server gave none, and drops a malformed closing', () => {
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const closed = jest.fn();
+    client.onClosed(closed);
+    sockets[0].fire('closing', { code: 'GO_AWAY', message: 'bye' });
+    sockets[0].fire('disconnect', 'io server disconnect');
+    expect(closed).toHaveBeenCalledWith(undefined);
+    expect(warn).toHaveBeenCalledWith('signaling: dropped a malformed event', { event: 'closing' });
+    warn.mockRestore();
+  });
+
+  it('answers a request the server left unanswered with the code it closed with', async () => {
+    let drop: (error: Error) => void = () => undefined;
+    sockets[0].answer = () => new Promise((_, reject) => (drop = reject));
+    const join = client.join({ roomId: 'abc-defg-hij', name: 'Ann' });
+    sockets[0].fire('closing', { code: 'RATE_LIMITED', message: 'too many connections from your address' });
+    sockets[0].fire('disconnect', 'io server disconnect');
+    drop(new Error('socket has been disconnected'));
+    await expect(join).resolves.toEqual({ ok: false, error: { code: 'RATE_LIMITED', message: 'too many connections from your address' } });
+  });
+
+  it('an unsubscribed closed handler is not told', () => {
+    const closed = jest.fn();
+    client.onClosed(closed)();
+    sockets[0].fire('disconnect', 'io server disconnect');
+    expect(closed).not.toHaveBeenCalled();
+  });
+});
+
+describe('SignalingClient destroyed with its page (the app navigated away)', () => {
+  const request = { roomId: 'abc-defg-hij', name: 'Ann' };
+  const accepted = joinAck();
+  const refused = { ok: false, error: { code: 'ROOM_FULL', message: 'full' } };
+  let sockets: FakeSocket[];
+  let client: SignalingClient;
+
+  beforeEach(async () => ({ sockets, client } = await connected()));
+
+  /** Joined: the server holds a seat for this connection. */
+  async function seated(): Promise<void> {
+    sockets[0].answer = (event) => (event === 'join' ? accepted : { ok: true });
+    await expect(client.join(request)).resolves.toMatchObject({ ok: true });
+  }
+
+  it('gives up a seat it holds with leave, and disconnects once the server acknowledged it', async () => {
+    await seated();
+    TestBed.resetTestingModule();
+    const leaves = sockets[0].sent('leave');
+    expect(leaves).toHaveLength(1);
+    expect(sockets[0].listenerCount()).toBe(0);
+    // Not in the same breath: a Socket.IO server drops an event read together with the disconnect after it.
+    expect(sockets[0].disconnected).toBe(false);
+    const [ack] = leaves[0] as [(answer: unknown) => void];
+    ack({ ok: true });
+    expect(sockets[0].disconnected).toBe(true);
+  });
+
+  it('disconnects after 1.5 s when the leave is not acknowledged, and leaves no timer', async () => {
+    await seated();
+    jest.useFakeTimers();
+    try {
+      TestBed.resetTestingModule();
+      jest.advanceTimersByTime(1499);
+      expect(sockets[0].disconnected).toBe(false);
+      jest.advanceTimersByTime(1);
+      expect(sockets[0].disconnected).toBe(true);
+      expect(jest.getTimerCount()).toBe(0);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  /** The page goes away: no leave beyond those already sent, and the socket is closed. */
+  function expectNoFarewell(): void {
+    const leaves = sockets[0].sent('leave').length;
+    TestBed.resetTestingModule();
+    expect(sockets[0].sent('leave')).toHaveLength(leaves);
+    expect(sockets[0].disconnected).toBe(true);
+  }
+
+  it('says nothing in the lobby', () => expectNoFarewell());
+
+  it('says nothing after a refused join', async () => {
+    sockets[0].answer = () => refused;
+    await client.join(request);
+    expectNoFarewell();
+  });
+
+  it('says nothing after a rejoin was refused', async () => {
+    sockets[0].answer = () => accepted;
+    await client.join(request);
+    sockets[0].answer = () => refused;
+    await client.join(request);
+    expectNoFarewell();
+  });
+
+  it('says nothing more after leave', async () => {
+    sockets[0].answer = (event) => (event === 'join' ? accepted : { ok: true });
+    await client.join(request);
+    await client.send('leave');
+    expectNoFarewell();
+  });
+});
+
+describe('SignalingClient.leaveAndClose', () => {
+  it('says leave before it disconnects, without waiting for the ack (the page is going away)', async () => {
+    const { sockets, client } = await connected();
+    sockets[0].answer = () => new Promise(() => undefined);
+
+    client.leaveAndClose();
+    expect(sockets[0].sent('leave')).toHaveLength(1);
+    expect(sockets[0].disconnected).toBe(true);
+    expect(sockets[0].listenerCount()).toBe(0);
+    expect(client.state()).toBe('closed');
+  });
+});
+
 describe('SignalingClient', () => {
   let sockets: FakeSocket[];
   let client: SignalingClient;
 
-  beforeEach(async () => {
-    ({ sockets, client } = setup());
-    const connected = client.connect();
-    sockets[0].fire('connect');
-    await connected;
-  });
+  beforeEach(async () => ({ sockets, client } = await connected()));
 
   it('hands a handler only events that pass their schema', () => {
     const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);

@@ -1,6 +1,7 @@
 import { Injectable, type OnDestroy, inject, signal } from '@angular/core';
 import {
   type ClientToServerEvents,
+  type Closing,
   type Failure,
   type JoinAck,
   type JoinRequest,
@@ -10,6 +11,7 @@ import {
   type ServerEventPayload,
   type ServerToClientEvents,
   type SignalRequest,
+  closingSchema,
   joinAckSchema,
   okAckSchema,
 } from '@mesh-meet/protocol';
@@ -21,6 +23,8 @@ type ServerEventName = keyof ServerToClientEvents;
 type Handler<E extends ServerEventName> = (payload: ServerEventPayload<E>) => void;
 /** Removes what an `on…` registered. */
 export type Unsubscribe = () => void;
+/** Told when the server closed the connection itself, with what it said in `closing` (if it said anything). */
+export type ClosedHandler = (closing: Closing | undefined) => void;
 
 /** The browser events the server answers with `{ok}` (all but `join`, whose ack carries the call). */
 export type OkEvent = Exclude<keyof ClientToServerEvents, 'join'>;
@@ -29,11 +33,16 @@ export type PayloadOf<E extends OkEvent> =
   Parameters<ClientToServerEvents[E]> extends [infer Payload, ...unknown[]] ? [Payload] : [];
 
 const ACK_TIMEOUT_MS = 10_000;
+/** How long a departing page keeps its socket open for the server to acknowledge `leave`. */
+const LEAVE_ACK_WAIT_MS = 1500;
 
 /**
  * The Socket.IO connection to `/signaling`. Everything the server sends is
  * parsed with the protocol's schema before a handler sees it; acks too.
- * Socket.IO reconnects by itself; `onReconnect` handlers run each time it does.
+ * Socket.IO reconnects by itself after a dropped network; `onReconnect`
+ * handlers run each time it does. A disconnect the server made on purpose
+ * (a flood, the join deadline) is final for that socket: the client forgets it,
+ * tells `onClosed` handlers why, and the next `connect()` opens a new one.
  * Every `on…` returns its unsubscribe, and `close()` drops them all: a handler
  * never outlives the call it was registered for.
  */
@@ -44,6 +53,11 @@ export class SignalingClient implements OnDestroy {
   private socket: SignalingSocket | undefined;
   private connecting: Promise<void> | undefined;
   private readonly reconnectHandlers = new Set<() => void>();
+  private readonly closedHandlers = new Set<ClosedHandler>();
+  /** Whether the last join on this connection was accepted (and no leave or close came since). */
+  private inRoom = false;
+  /** What the server said in `closing` before it closed a socket, so pending requests can say it too. */
+  private readonly closings = new WeakMap<SignalingSocket, Closing>();
   private readonly _state = signal<SignalingState>('idle');
   readonly state = this._state.asReadonly();
 
@@ -71,7 +85,14 @@ export class SignalingClient implements OnDestroy {
     });
     this.socket = socket;
     let connectedBefore = false;
-    socket.on('disconnect', () => {
+    socket.on('closing', (payload: unknown) => {
+      const parsed = closingSchema.safeParse(payload);
+      if (parsed.success) this.closings.set(socket, parsed.data);
+      else console.warn('signaling: dropped a malformed event', { event: 'closing' });
+    });
+    socket.on('disconnect', (reason) => {
+      // Socket.IO does not reconnect after the server's own disconnect: that socket is dead.
+      if (reason === 'io server disconnect') return this.closedByServer(socket);
       if (this._state() !== 'closed') this._state.set('reconnecting');
     });
     return new Promise<void>((resolve, reject) => {
@@ -111,12 +132,21 @@ export class SignalingClient implements OnDestroy {
     return () => this.reconnectHandlers.delete(handler);
   }
 
-  join(request: JoinRequest): Promise<JoinAck> {
-    return this.request(joinAckSchema, 'join', request);
+  /** Runs `handler` when the server closed the connection on purpose (see `closing` in the protocol). */
+  onClosed(handler: ClosedHandler): Unsubscribe {
+    this.closedHandlers.add(handler);
+    return () => this.closedHandlers.delete(handler);
+  }
+
+  async join(request: JoinRequest): Promise<JoinAck> {
+    const ack = await this.request(joinAckSchema, 'join', request);
+    this.inRoom = ack.ok;
+    return ack;
   }
 
   /** Sends an event that answers `{ok}`; resolves with the parsed ack (or a failure). */
   send<E extends OkEvent>(event: E, ...payload: PayloadOf<E>): Promise<OkAck> {
+    if (event === 'leave') this.inRoom = false;
     return this.request(okAckSchema, event, ...payload);
   }
 
@@ -125,18 +155,46 @@ export class SignalingClient implements OnDestroy {
     this.socket?.emit('signal', request);
   }
 
-  /** Disconnects and drops every handler: socket listeners and reconnect handlers alike. */
-  close(): void {
-    this._state.set('closed');
-    this.reconnectHandlers.clear();
-    this.socket?.removeAllListeners();
-    this.socket?.disconnect();
-    this.socket = undefined;
-    this.connecting = undefined;
+  /**
+   * Says `leave` and disconnects at once: for a page that is going away for
+   * good (pagehide), where nothing can be awaited. The server is meant to take
+   * the disconnect itself as leaving too: a Socket.IO server ignores an event
+   * that it reads together with the disconnect after it.
+   */
+  leaveAndClose(): void {
+    this.socket?.emit('leave', () => undefined);
+    this.close();
   }
 
+  /**
+   * Gives up the seat, if one is held, then disconnects: for the meeting page
+   * going away while the app lives on (a route change). The leave is
+   * acknowledged before the disconnect (or given 1.5 s), so the two cannot
+   * arrive together; every handler goes at once. Safe to call twice.
+   */
+  depart(): void {
+    const socket = this.socket;
+    const seated = this.inRoom;
+    this.forget();
+    if (!socket || !seated) return void socket?.disconnect();
+    const disconnect = () => {
+      clearTimeout(timer);
+      socket.disconnect();
+    };
+    const timer = setTimeout(disconnect, LEAVE_ACK_WAIT_MS);
+    socket.emit('leave', disconnect);
+  }
+
+  /** Disconnects and drops every handler: socket listeners, reconnect and closed handlers alike. */
+  close(): void {
+    const socket = this.socket;
+    this.forget();
+    socket?.disconnect();
+  }
+
+  /** The meeting page is going away (the app navigated elsewhere): leave, if seated, and disconnect. */
   ngOnDestroy(): void {
-    this.close();
+    this.depart();
   }
 
   private async request<T>(
@@ -154,8 +212,28 @@ export class SignalingClient implements OnDestroy {
       if (parsed.success) return parsed.data;
       return { ok: false, error: { code: 'INVALID_PAYLOAD', message: 'unexpected answer from the server' } };
     } catch {
-      return { ok: false, error: { code: 'UNAVAILABLE', message: 'no answer from the server' } };
+      // Closed by the server while we waited: its reason beats a guess.
+      return { ok: false, error: this.closings.get(socket) ?? { code: 'UNAVAILABLE', message: 'no answer from the server' } };
     }
+  }
+
+  /** Drops every handler and the socket itself (the next connect() opens a new one), without disconnecting it. */
+  private forget(): void {
+    this._state.set('closed');
+    this.inRoom = false;
+    this.reconnectHandlers.clear();
+    this.closedHandlers.clear();
+    this.socket?.removeAllListeners();
+    this.socket = undefined;
+    this.connecting = undefined;
+  }
+
+  /** Forgets the dead socket (so connect() opens a new one) and tells the closed handlers why. */
+  private closedByServer(socket: SignalingSocket): void {
+    if (socket !== this.socket) return;
+    const handlers = [...this.closedHandlers];
+    this.close();
+    for (const handler of handlers) handler(this.closings.get(socket));
   }
 
   private requireSocket(): SignalingSocket {

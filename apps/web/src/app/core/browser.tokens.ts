@@ -124,6 +124,19 @@ export const APP_ORIGIN = new InjectionToken<string>('APP_ORIGIN', {
   factory: () => window.location.origin,
 });
 
+/**
+ * Runs `listener` when the page is being left: the tab closed, another site
+ * opened, or the page put in the back/forward cache (`pagehide`, the event
+ * browsers fire then, phones included). The returned function stops listening.
+ */
+export const ON_PAGE_HIDE = new InjectionToken<(listener: () => void) => () => void>('ON_PAGE_HIDE', {
+  providedIn: 'root',
+  factory: () => (listener) => {
+    window.addEventListener('pagehide', listener);
+    return () => window.removeEventListener('pagehide', listener);
+  },
+});
+
 export class MemoryStorage implements Storage {
   private readonly items = new Map<string, string>();
   get length(): number {

@@ -56,6 +56,8 @@ export class MeetingPage implements OnInit {
   }
 
   rejoin(): void {
+    // The reason the last call ended was for the page after it, not for the lobby.
+    this.store.setError(null);
     this.store.setPhase('lobby');
   }
 }

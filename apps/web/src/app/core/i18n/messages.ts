@@ -1,4 +1,9 @@
-/** Every text the UI shows, in English and Japanese. Keys are checked by the compiler. */
+import type { ErrorCode } from '@mesh-meet/protocol';
+
+/**
+ * Every text the UI shows, in English and Japanese. Keys are checked by the
+ * compiler, and every error code of the protocol has its `error.CODE` text.
+ */
 export const EN = {
   'app.name': 'Mesh Meet',
   'app.tagline': 'Video meetings that connect browsers directly. No account, no install.',
@@ -56,11 +61,13 @@ export const EN = {
   'error.ROOM_LOCKED': 'The host has locked this meeting. Ask the host to unlock it.',
   'error.ROOM_ENDED': 'This meeting has ended.',
   'error.FORBIDDEN': 'This host link is not valid for this meeting.',
-  'error.RATE_LIMITED': 'Too many attempts. Wait a minute and try again.',
+  'error.RATE_LIMITED': 'Too many messages or attempts from this browser. Wait a minute and try again.',
   'error.UNAVAILABLE': 'The server is not reachable right now. Try again shortly.',
   'error.INVALID_PAYLOAD': 'Something in the request was not accepted.',
   'error.NOT_IN_ROOM': 'You are no longer in this meeting.',
   'error.PEER_NOT_FOUND': 'That person is no longer in the meeting.',
+  'error.REMOVED': 'The host removed you from this meeting, so you cannot join it again.',
+  'error.INTERNAL': 'Something went wrong on the server. Trying again will not help; tell whoever runs it.',
   'error.network': 'Cannot reach the server. Check your connection.',
   'room.participants': 'Participants',
   'room.chat': 'Chat',
@@ -110,9 +117,10 @@ export const EN = {
   'after.left.title': 'You left the meeting',
   'after.removed.title': 'The host removed you from the meeting',
   'after.ended.title': 'The host ended the meeting',
+  'after.disconnected.title': 'The server closed your connection to the meeting',
   'after.rejoin': 'Rejoin',
   'after.home': 'Back to home',
-} as const;
+} as const satisfies Record<`error.${ErrorCode}`, string> & Record<string, string>;
 
 export type MessageKey = keyof typeof EN;
 
@@ -172,11 +180,13 @@ export const JA: Record<MessageKey, string> = {
   'error.ROOM_LOCKED': '主催者がこの会議をロックしています。主催者にロック解除を依頼してください。',
   'error.ROOM_ENDED': 'この会議は終了しました。',
   'error.FORBIDDEN': 'この主催者用リンクはこの会議では無効です。',
-  'error.RATE_LIMITED': '試行回数が多すぎます。1分ほど待ってからもう一度お試しください。',
+  'error.RATE_LIMITED': 'このブラウザからの送信や試行が多すぎます。1分ほど待ってからもう一度お試しください。',
   'error.UNAVAILABLE': '現在サーバーに接続できません。しばらくしてからお試しください。',
   'error.INVALID_PAYLOAD': 'リクエストの内容が受け付けられませんでした。',
   'error.NOT_IN_ROOM': 'あなたはこの会議に参加していません。',
   'error.PEER_NOT_FOUND': 'その参加者はもう会議にいません。',
+  'error.REMOVED': '主催者によってこの会議から退出させられたため、再び参加することはできません。',
+  'error.INTERNAL': 'サーバーで問題が発生しました。再試行しても解決しないため、運営者に連絡してください。',
   'error.network': 'サーバーに接続できません。通信環境を確認してください。',
   'room.participants': '参加者',
   'room.chat': 'チャット',
@@ -226,6 +236,7 @@ export const JA: Record<MessageKey, string> = {
   'after.left.title': '会議から退出しました',
   'after.removed.title': '主催者によって会議から退出させられました',
   'after.ended.title': '主催者が会議を終了しました',
+  'after.disconnected.title': 'サーバーが会議への接続を切断しました',
   'after.rejoin': 'もう一度参加',
   'after.home': 'ホームに戻る',
 };
