@@ -19,8 +19,13 @@ describe('router rulesets', () => {
       const rules = lines(routerRuleset(kind));
       expect(rules).toContain('type filter hook forward priority filter; policy drop;');
       expect(rules).toContain('ct state established,related accept');
-      expect(rules.filter((rule) => rule.startsWith('iifname "wan"'))).toEqual([]);
+      expect(rules.filter((rule) => rule.startsWith('iifname "wan"'))).toEqual(['iifname "wan" ct state new,invalid drop']);
     }
+  });
+
+  it('drop what arrives unasked for the router itself, so it never holds a public port', () => {
+    const script = routerRuleset('home');
+    expect(script).toMatch(/chain input \{\n\s+type filter hook input priority filter; policy accept;\n\s+iifname "wan" ct state new,invalid drop/);
   });
 
   it('let only TCP out of a UDP-blocked network', () => {

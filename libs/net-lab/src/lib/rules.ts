@@ -36,6 +36,13 @@ export function routerRuleset(kind: NetworkKind): string {
       '    type nat hook postrouting priority srcnat; policy accept;',
       `    oifname "wan" ${masquerade}`,
       '  }',
+      // Unsolicited packets to the router itself are dropped before conntrack confirms
+      // an entry for them: otherwise a peer's early hole-punching check would claim
+      // the public port, and the inside's answer would be mapped to another one.
+      '  chain input {',
+      '    type filter hook input priority filter; policy accept;',
+      '    iifname "wan" ct state new,invalid drop',
+      '  }',
       '  chain forward {',
       '    type filter hook forward priority filter; policy drop;',
       '    ct state established,related accept',

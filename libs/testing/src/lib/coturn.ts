@@ -119,7 +119,7 @@ export async function startCoturn(options: CoturnOptions): Promise<Coturn> {
     await Promise.race([
       // The host cannot reach a lab namespace: there, coturn's own log says the listener is open.
       inNetns
-        ? child.waitFor((output) => output.includes(`UDP listener opened on : ${inNetns.address}:${port}`), 'UDP listener')
+        ? child.waitFor((output) => output.includes(`UDP listener opened on: ${inNetns.address}:${port}`), 'UDP listener')
         : waitForStun('127.0.0.1', port),
       child.exited.then((code) => {
         throw new Error(`${TURNSERVER} ended (${String(code)}) at start:\n${child.output()}`);
