@@ -1,8 +1,19 @@
 import type { Page } from 'playwright-core';
 import { labAvailable } from '@mesh-meet/net-lab';
-import { CHROMIUM, describeIf, haveBinaries, pollUntil, receivingAudio, TURNSERVER, waitForFramesFromAll, waitForTiles } from '@mesh-meet/testing';
+import { type AttendanceResponse, attendanceResponseSchema } from '@mesh-meet/protocol';
+import {
+  CHROMIUM,
+  describeIf,
+  haveBinaries,
+  pollUntil,
+  receivingAudio,
+  tiles,
+  TURNSERVER,
+  waitForFramesFromAll,
+  waitForTiles,
+} from '@mesh-meet/testing';
 import { type Person, labSuite } from './support/lab-suite';
-import { type SelectedPair, selectedPairs, tileHealth } from './support/stats';
+import { type SelectedPair, selectedPairs } from './support/stats';
 
 /*
  * Calls between people on real (namespaced) networks: NAT routers, a relay,
@@ -37,6 +48,18 @@ async function connectedPair(page: Page, wanted: (pair: SelectedPair) => boolean
   expect(pairs).toHaveLength(1);
   expect(pairs[0].connectionState).toBe('connected');
   return pairs[0];
+}
+
+/** The meeting's attendance as its host reads it, from the host's page (the host key is in its link). */
+async function attendance(host: Page, hostUrl: string): Promise<AttendanceResponse> {
+  const url = new URL(hostUrl);
+  const roomId = url.pathname.split('/').pop() ?? '';
+  const hostKey = url.searchParams.get('host') ?? '';
+  const body = await host.evaluate(
+    async ({ room, key }) => (await fetch(`/api/rooms/${room}/attendance`, { headers: { Authorization: `Bearer ${key}` } })).json(),
+    { room: roomId, key: hostKey },
+  );
+  return attendanceResponseSchema.parse(body);
 }
 
 describeIf(available)('calls through the network lab', () => {
@@ -76,13 +99,13 @@ describeIf(available)('calls through the network lab', () => {
     // The app gives a new pair 30 s to connect; after that the tile must say so, not spin.
     for (const person of [host, guest]) {
       const [tile] = await pollUntil(
-        () => person.page.evaluate(tileHealth),
+        () => person.page.evaluate(tiles),
         (read) => read.length === 1 && read[0].health === 'failed',
         60_000,
       );
       expect(tile).toMatchObject({ health: 'failed', failure: 'no-turn' });
-      expect(tile.text).toContain('Could not connect');
-      expect(tile.text).toContain('no relay (TURN)');
+      expect(tile.healthText).toContain('Could not connect');
+      expect(tile.healthText).toContain('no relay (TURN)');
     }
   });
 
@@ -96,5 +119,27 @@ describeIf(available)('calls through the network lab', () => {
     const hostPair = await connectedPair(host.page, (read) => read.remote === 'relay');
     expect(hostPair.remote).toBe('relay');
     await expectMediaBothWays(host, guest);
+  });
+
+  it('shows someone whose network vanished as reconnecting, then drops them and closes their attendance as disconnected', async () => {
+    const { host, guest, hostUrl } = await suite.call('home', 'home', { turn: true });
+    await waitForFramesFromAll(host.page, 5, 30_000);
+
+    // No goodbye: the guest's router loses its uplink.
+    suite.lab().setLinkUp(guest.network, false);
+
+    const reconnecting = await pollUntil(
+      () => host.page.evaluate(tiles),
+      (read) => read.length === 1 && read[0].health === 'reconnecting',
+      20_000,
+    );
+    expect(reconnecting).toMatchObject([{ name: 'Guest', health: 'reconnecting' }]);
+    // The server notices the dead socket (ping timeout), waits out the reconnect grace, then says the guest left.
+    expect(await pollUntil(() => host.page.evaluate(tiles), (read) => read.length === 0, 45_000)).toEqual([]);
+
+    const entries = (await attendance(host.page, hostUrl)).entries;
+    expect(entries.find((entry) => entry.name === 'Guest')).toMatchObject({ leftReason: 'disconnected' });
+    expect(entries.find((entry) => entry.name === 'Guest')?.leftAt).not.toBeNull();
+    expect(entries.find((entry) => entry.name === 'Host')).toMatchObject({ leftAt: null });
   });
 });

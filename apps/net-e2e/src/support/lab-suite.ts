@@ -53,6 +53,7 @@ export function labSuite() {
     coturn = await startCoturn({
       secret,
       allowLoopbackPeers: false,
+      tmpRoot: lab.files,
       netns: { enter: lab.enter(lab.internet), address: INTERNET_HOST, allowedPeerIp: INTERNET_PEER_RANGE },
     });
   });
@@ -77,6 +78,8 @@ export function labSuite() {
     if (!started) {
       const env: Record<string, string> = {
         WEB_DIR,
+        // In the lab's files, so a killed run's database goes with its namespaces.
+        DATA_DIR: join(theLab().files, turn ? 'server-turn' : 'server-stun'),
         PORT: turn ? '8080' : '8081',
         JOIN_PER_MINUTE: '1000',
         ROOM_CREATE_PER_MINUTE: '1000',

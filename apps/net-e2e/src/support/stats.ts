@@ -40,21 +40,3 @@ export async function selectedPairs(): Promise<SelectedPair[]> {
     }),
   );
 }
-
-export interface TileHealth {
-  name: string;
-  health: string | null;
-  failure: string | null;
-  /** The status text shown on the tile (data-testid peer-health), if any. */
-  text: string | null;
-}
-
-/** What each remote tile says about its connection. */
-export function tileHealth(): TileHealth[] {
-  return [...document.querySelectorAll<HTMLElement>('[data-testid="participant-tile"]')].map((tile) => ({
-    name: tile.dataset['peerName'] ?? '',
-    health: tile.dataset['health'] ?? null,
-    failure: tile.dataset['failure'] ?? null,
-    text: tile.querySelector('[data-testid="peer-health"]')?.textContent?.trim() ?? null,
-  }));
-}

@@ -44,13 +44,19 @@ export class NetLab {
   readonly internet: string;
   private readonly namespaces: string[] = [];
   private readonly participants: Participant[] = [];
-  private readonly dir: string;
+  /**
+   * A directory for the run's files (browser wrappers, and what the tests
+   * put there: server data, coturn's run directory), removed with the lab
+   * or by the next run's stale cleaning. Readable by all: coturn drops to nobody.
+   */
+  readonly files: string;
   private destroyed = false;
   private readonly removeHooks: () => void;
 
   private constructor(readonly pid: number) {
     this.internet = labName(pid, 'inet');
-    this.dir = mkdtempSync(join(tmpdir(), `${labName(pid, 'files')}-`));
+    this.files = mkdtempSync(join(tmpdir(), `${labName(pid, 'files')}-`));
+    chmodSync(this.files, 0o755);
     this.removeHooks = destroyOnExit(this);
   }
 
@@ -132,7 +138,7 @@ export class NetLab {
    * the browser's path (playwright's executablePath).
    */
   wrapper(participant: Participant, binary: string): string {
-    const path = join(this.dir, `${participant.label}-${binary.split('/').pop() ?? 'program'}`);
+    const path = join(this.files, `${participant.label}-${binary.split('/').pop() ?? 'program'}`);
     writeFileSync(path, `#!/bin/sh\nexec ${IP} netns exec ${participant.client} ${binary} "$@"\n`);
     chmodSync(path, 0o755);
     return path;
@@ -144,7 +150,7 @@ export class NetLab {
     this.destroyed = true;
     this.removeHooks();
     removeNamespaces([...this.namespaces].reverse());
-    rmSync(this.dir, { recursive: true, force: true });
+    rmSync(this.files, { recursive: true, force: true });
   }
 
   private addNamespace(ns: string): void {

@@ -42,6 +42,8 @@ export interface CoturnOptions {
    * "a.b.c.d-e.f.g.h") lets the relay reach that range and nothing more.
    */
   netns?: { enter: readonly string[]; address: string; allowedPeerIp: string };
+  /** Where its temporary run directory goes (default: the system's); one that is cleaned after a killed run. */
+  tmpRoot?: string;
 }
 
 /** The lines added to the production file for a test; each one is a deliberate, listed difference. */
@@ -81,7 +83,7 @@ export async function startCoturn(options: CoturnOptions): Promise<Coturn> {
   const realm = options.realm ?? 'meet.test';
   const production = readFileSync(repoPath('turnserver/turnserver.conf'), 'utf8').split('\n');
   if (!production.includes(LOOPBACK_DENY)) throw new Error(`turnserver.conf lacks ${LOOPBACK_DENY}`);
-  const dir = mkdtempSync(join(tmpdir(), 'mm-coturn-'));
+  const dir = mkdtempSync(join(options.tmpRoot ?? tmpdir(), 'mm-coturn-'));
   // Started as root (CI), the entrypoint hands the run directory to nobody:
   // nobody must be able to reach it.
   chmodSync(dir, 0o755);
