@@ -2,7 +2,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { labAvailable } from './availability';
 import { IP } from './command';
-import { INTERNET_HOST, NetLab } from './lab';
+import { INTERNET_HOST, NetLab, startWatchdog } from './lab';
 
 const available = labAvailable('network lab (libs/net-lab)');
 
@@ -103,6 +103,22 @@ const SEND_FROM_ONE_SOCKET = `
     expect(left).not.toContain(`mmlab-${process.pid}-`);
     expect(existsSync(wrapper)).toBe(false);
     return new Promise<void>((resolve) => sleeper.once('exit', () => resolve()));
+  });
+
+  it('removes what a run left as soon as that run is killed', async () => {
+    // A stand-in for a test process, with a namespace and a process in it, killed without a teardown.
+    const run = spawn('sleep', ['60'], { stdio: 'ignore' });
+    const ns = `mmlab-${run.pid}-inet`;
+    execFileSync(IP, ['netns', 'add', ns]);
+    const inside = spawn(IP, ['netns', 'exec', ns, 'sleep', '60'], { stdio: 'ignore' });
+    const insideEnded = new Promise((resolve) => inside.once('exit', resolve));
+    const watchdog = startWatchdog(run.pid ?? 0);
+    const watchdogEnded = new Promise((resolve) => watchdog.once('exit', resolve));
+
+    run.kill('SIGKILL');
+
+    await Promise.all([insideEnded, watchdogEnded]);
+    expect(execFileSync(IP, ['netns', 'list'], { encoding: 'utf8' })).not.toContain(ns);
   });
 
   it("cleans a killed run's leftovers at start", () => {

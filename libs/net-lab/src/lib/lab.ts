@@ -1,3 +1,4 @@
+import { type ChildProcess, spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,12 +53,14 @@ export class NetLab {
   readonly files: string;
   private destroyed = false;
   private readonly removeHooks: () => void;
+  private readonly watchdog: ChildProcess;
 
   private constructor(readonly pid: number) {
     this.internet = labName(pid, 'inet');
     this.files = mkdtempSync(join(tmpdir(), `${labName(pid, 'files')}-`));
     chmodSync(this.files, 0o755);
     this.removeHooks = destroyOnExit(this);
+    this.watchdog = startWatchdog(pid);
   }
 
   /** Cleans what killed runs left, then builds the internet namespace. */
@@ -149,6 +152,7 @@ export class NetLab {
     if (this.destroyed) return;
     this.destroyed = true;
     this.removeHooks();
+    this.watchdog.kill('SIGKILL');
     removeNamespaces([...this.namespaces].reverse());
     rmSync(this.files, { recursive: true, force: true });
   }
@@ -207,9 +211,33 @@ export function cleanStale(self: number): string[] {
 }
 
 /**
- * Teardown even when the test process ends early: on exit, and on SIGINT or
+ * A detached shell that outlives the test process: once `pid` has ended,
+ * however it ended (SIGKILL, or a signal jest does not pass to the test's
+ * hooks: jest gives each test file a copy of `process` whose listeners the
+ * real process never calls), it kills what runs in that run's namespaces and
+ * deletes them and its files. `destroy` ends it after a normal teardown.
+ */
+export function startWatchdog(pid: number): ChildProcess {
+  const prefix = labName(pid, '');
+  const script = [
+    // Polls once a second: a watchdog for a dead process has no event to wait on.
+    `while kill -0 ${pid} 2>/dev/null; do sleep 1; done`,
+    `for ns in $(${IP} netns list | awk '{print $1}' | grep '^${prefix}'); do`,
+    `  ${IP} netns pids "$ns" | xargs -r kill -KILL`,
+    `  ${IP} netns delete "$ns"`,
+    'done',
+    `rm -rf ${tmpdir()}/${prefix}*`,
+  ].join('\n');
+  const watchdog = spawn('/bin/sh', ['-c', script], { detached: true, stdio: 'ignore' });
+  watchdog.unref();
+  return watchdog;
+}
+
+/**
+ * Teardown even when the process ends early: on exit, and on SIGINT or
  * SIGTERM (after which the signal is raised again, so the process still ends
- * the way it was asked to). Returns the way to remove these hooks.
+ * the way it was asked to). These reach a lab used outside jest; under jest
+ * the watchdog does it. Returns the way to remove these hooks.
  */
 function destroyOnExit(lab: NetLab): () => void {
   const onExit = () => lab.destroy();
