@@ -34,6 +34,8 @@ export default [
             { sourceTag: 'scope:deploy', onlyDependOnLibsWithTags: ['scope:shared'] },
             // Benchmarks drive built artefacts as processes, like the deployment tests.
             { sourceTag: 'scope:bench', onlyDependOnLibsWithTags: ['scope:shared'] },
+            // The network lab's calls drive built artefacts in namespaces, like the deployment tests.
+            { sourceTag: 'scope:lab', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:protocol', 'type:util', 'type:testing'] },
             { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:protocol'] },
           ],

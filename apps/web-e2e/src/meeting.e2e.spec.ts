@@ -8,7 +8,7 @@ import {
   receivingAudio,
   waitForFramesFromAll,
   waitForTiles,
-} from './support/meeting';
+} from '@mesh-meet/testing';
 import { browserSuite } from './support/suite';
 
 const available = chromiumAvailable();

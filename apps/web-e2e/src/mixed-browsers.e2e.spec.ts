@@ -1,6 +1,5 @@
 import type { Browser as ChromiumBrowser, BrowserContext, Page as ChromiumPage } from 'playwright-core';
 import type { Browser as FirefoxBrowser, Page as FirefoxPage } from 'puppeteer-core';
-import { describeIf, firefoxAvailable, launchFirefox } from '@mesh-meet/testing';
 import { type AppServer, startAppServer } from './support/app-server';
 import { chromiumAvailable, launchBrowser, newParticipant } from './support/browser';
 import {
@@ -15,13 +14,19 @@ import {
   type AudioFlow,
   audioFlow,
   chatTexts,
+  createMeeting,
+  describeIf,
+  firefoxAvailable,
   framesByName,
   iceStates,
   inPage,
+  joinMeeting,
+  launchFirefox,
+  pollUntil,
   restartIceOf,
   tiles,
-} from './support/in-page';
-import { createMeeting, joinMeeting, pollUntil, waitForTiles } from './support/meeting';
+  waitForTiles,
+} from '@mesh-meet/testing';
 
 const SUITE = 'mixed Chromium/Firefox meeting';
 const available = chromiumAvailable() && firefoxAvailable(SUITE);

@@ -4,16 +4,17 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import {
   CHROMIUM,
+  type Coturn,
   describeIf,
   haveBinaries,
   launchChromium,
   type ServerProcess,
+  startCoturn,
   startServerProcess,
   stopAllChildren,
   TURNSERVER,
   WEB_DIR,
 } from '@mesh-meet/testing';
-import { type Coturn, startCoturn } from './coturn';
 
 /** The hooks this test drives the meeting UI by. */
 const TEST_IDS = ['meeting-name', 'create-meeting', 'host-link', 'guest-link', 'display-name', 'join', 'participant-tile', 'remote-video'];

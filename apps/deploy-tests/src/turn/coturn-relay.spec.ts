@@ -3,6 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { IceServer, SignalData } from '@mesh-meet/protocol';
 import {
   CHROMIUM,
+  type Coturn,
   createRoom,
   describeIf,
   haveBinaries,
@@ -12,11 +13,12 @@ import {
   request,
   type ServerProcess,
   startServerProcess,
+  startCoturn,
   stopAllChildren,
   type TestSocket,
   TURNSERVER,
+  turnCredential,
 } from '@mesh-meet/testing';
-import { type Coturn, startCoturn, turnCredential } from './coturn';
 import {
   acceptAnswer,
   answerOffer,

@@ -4,15 +4,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'node:tls';
 import {
+  type Coturn,
   describeIf,
   haveBinaries,
   OPENSSL,
+  startCoturn,
   stopAllChildren,
   TURNSERVER,
   waitFor,
 } from '@mesh-meet/testing';
 import { makeCertificate } from '../support/tls';
-import { type Coturn, startCoturn } from './coturn';
 
 const available = haveBinaries('the coturn TLS suite', [TURNSERVER, OPENSSL]);
 

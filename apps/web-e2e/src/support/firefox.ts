@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'puppeteer-core';
+import { recordPeerConnections } from '@mesh-meet/testing';
 import { ARTIFACTS } from './browser';
-import { recordPeerConnections } from './in-page';
 
 export const byTestId = (testId: string): string => `[data-testid="${testId}"]`;
 

@@ -16,7 +16,11 @@ export const CHROMIUM_ARGS = [
  * Loads playwright-core on first use: it takes about a second and 80 MB, which
  * processes that only use the other helpers (the bench's load generator) skip.
  */
-export async function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
+export async function launchChromium(
+  extraArgs: readonly string[] = [],
+  /** Another executable that starts Chromium (the network lab's wrapper that enters a namespace). */
+  executablePath = CHROMIUM,
+): Promise<Browser> {
   const { chromium } = await import('playwright-core');
-  return chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, ...extraArgs], timeout: 30_000 });
+  return chromium.launch({ executablePath, args: [...CHROMIUM_ARGS, ...extraArgs], timeout: 30_000 });
 }

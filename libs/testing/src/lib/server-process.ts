@@ -17,17 +17,29 @@ export interface ServerProcess extends Child {
  */
 export async function startServerProcess(
   env: Record<string, string> = {},
-  options: { maxLifetimeMs?: number } = {},
+  options: {
+    maxLifetimeMs?: number;
+    /**
+     * Run it inside a network namespace (the network lab): `enter` is the
+     * command prefix that enters it (`ip netns exec <ns>`), `address` the one
+     * it listens on there. PORT must then be given: the host cannot probe for a free one.
+     */
+    netns?: { enter: readonly string[]; address: string };
+  } = {},
 ): Promise<ServerProcess> {
   if (!existsSync(SERVER_MAIN)) throw new Error(`${SERVER_MAIN} is missing: run \`npx nx build server\` first`);
+  const { netns } = options;
+  if (netns && !env['PORT']) throw new Error('a server in a network namespace needs its PORT');
   const port = env['PORT'] ? Number(env['PORT']) : await freePort();
-  const url = `http://127.0.0.1:${port}`;
+  const host = netns?.address ?? '127.0.0.1';
+  const url = `http://${host}:${port}`;
   // A temporary SQLite directory of its own, unless the test keeps one across restarts.
   const dataDir = env['DATA_DIR'] ? undefined : mkdtempSync(join(tmpdir(), 'mm-server-data-'));
-  const child = startChild('server', process.execPath, [SERVER_MAIN], {
+  const command = netns ? [...netns.enter, process.execPath, SERVER_MAIN] : [process.execPath, SERVER_MAIN];
+  const child = startChild('server', command[0], command.slice(1), {
     env: {
       PATH: process.env['PATH'] ?? '',
-      HOST: '127.0.0.1',
+      HOST: host,
       PORT: String(port),
       PUBLIC_URL: url,
       ...(dataDir ? { DATA_DIR: dataDir } : {}),

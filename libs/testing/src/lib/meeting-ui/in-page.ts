@@ -40,6 +40,10 @@ export interface TileState {
   audio: string | null;
   screen: string | null;
   health: string | null;
+  /** Why it could not connect (data-failure), when it could not. */
+  failure: string | null;
+  /** The connection status the tile shows (data-testid peer-health), if any. */
+  healthText: string | null;
 }
 
 /** Every remote tile on the page with its marks (camera, microphone, screen, connection). */
@@ -50,6 +54,8 @@ export function tiles(): TileState[] {
     audio: tile.dataset['audio'] ?? null,
     screen: tile.dataset['screen'] ?? null,
     health: tile.dataset['health'] ?? null,
+    failure: tile.dataset['failure'] ?? null,
+    healthText: tile.querySelector('[data-testid="peer-health"]')?.textContent?.trim() ?? null,
   }));
 }
 

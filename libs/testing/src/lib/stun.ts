@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
-import { waitFor } from '@mesh-meet/testing';
+import { waitFor } from './wait-for';
 
 const MAGIC_COOKIE = 0x2112a442;
 

@@ -1,6 +1,6 @@
 import { audioFlow } from './in-page';
 import type { Page } from 'playwright-core';
-import { waitFor } from '@mesh-meet/testing';
+import { waitFor } from '../wait-for';
 
 /** Creates a meeting from the home page; returns the host and guest links shown there. */
 export async function createMeeting(page: Page, baseUrl: string, name = 'E2E meeting'): Promise<{ hostUrl: string; guestUrl: string }> {

@@ -1,0 +1,145 @@
+import type { Page } from 'playwright-core';
+import { labAvailable } from '@mesh-meet/net-lab';
+import { type AttendanceResponse, attendanceResponseSchema } from '@mesh-meet/protocol';
+import {
+  CHROMIUM,
+  describeIf,
+  haveBinaries,
+  pollUntil,
+  receivingAudio,
+  tiles,
+  TURNSERVER,
+  waitForFramesFromAll,
+  waitForTiles,
+} from '@mesh-meet/testing';
+import { type Person, labSuite } from './support/lab-suite';
+import { type SelectedPair, selectedPairs } from './support/stats';
+
+/*
+ * Calls between people on real (namespaced) networks: NAT routers, a relay,
+ * a blocked protocol. coturn runs turnserver/turnserver.conf with these
+ * changes only (libs/testing coturn.ts, coturnTestLines):
+ *  - listening-ip and relay-ip: the lab internet's host address, 198.18.0.1;
+ *  - allowed-peer-ip=198.18.0.0-198.19.255.255: the lab's "internet" is in the
+ *    denied benchmarking range, and the peers the relay must reach (the NAT
+ *    routers' public addresses) are there. Nothing that allows loopback;
+ *  - verbose, so the test can read which user allocated;
+ *  - and what entrypoint.sh adds in production (realm, secret, no-tls).
+ */
+const available = labAvailable('network lab calls (apps/net-e2e)') && haveBinaries('network lab calls', [CHROMIUM, TURNSERVER]);
+
+/** Both ways: the page shows the other's video advancing and hears their audio. */
+async function expectMediaBothWays(...people: Person[]): Promise<void> {
+  for (const { page } of people) await waitForFramesFromAll(page, 5, 30_000);
+  for (const { page } of people) expect(await pollUntil(() => receivingAudio(page), Boolean, 15_000)).toBe(true);
+}
+
+/**
+ * The selected pair of the page's one peer connection, once it is connected
+ * on a pair `wanted` accepts (ICE may first select a worse pair that answered
+ * sooner, then a better one), or the last one read when time is up.
+ */
+async function connectedPair(page: Page, wanted: (pair: SelectedPair) => boolean): Promise<SelectedPair> {
+  const pairs = await pollUntil(
+    () => page.evaluate(selectedPairs),
+    (read) => read.length === 1 && read[0].connectionState === 'connected' && wanted(read[0]),
+    40_000,
+  );
+  expect(pairs).toHaveLength(1);
+  expect(pairs[0].connectionState).toBe('connected');
+  return pairs[0];
+}
+
+/** The meeting's attendance as its host reads it, from the host's page (the host key is in its link). */
+async function attendance(host: Page, hostUrl: string): Promise<AttendanceResponse> {
+  const url = new URL(hostUrl);
+  const roomId = url.pathname.split('/').pop() ?? '';
+  const hostKey = url.searchParams.get('host') ?? '';
+  const body = await host.evaluate(
+    async ({ room, key }) => (await fetch(`/api/rooms/${room}/attendance`, { headers: { Authorization: `Bearer ${key}` } })).json(),
+    { room: roomId, key: hostKey },
+  );
+  return attendanceResponseSchema.parse(body);
+}
+
+describeIf(available)('calls through the network lab', () => {
+  const suite = labSuite();
+
+  it('connects two home networks directly, with video and audio both ways', async () => {
+    const { host, guest } = await suite.call('home', 'home', { turn: true });
+    for (const person of [host, guest]) await waitForTiles(person.page, 1, 30_000);
+
+    for (const person of [host, guest]) {
+      const pair = await connectedPair(person.page, (read) => read.local !== 'relay' && read.remote !== 'relay');
+      // TURN is offered, but a direct path wins when the NATs let one through.
+      expect([pair.local, pair.remote]).not.toContain('relay');
+    }
+    await expectMediaBothWays(host, guest);
+  });
+
+  it('relays two carrier networks through coturn with credentials the server issued', async () => {
+    const { host, guest } = await suite.call('carrier', 'carrier', { turn: true });
+    for (const person of [host, guest]) await waitForTiles(person.page, 1, 30_000);
+
+    for (const person of [host, guest]) {
+      const pair = await connectedPair(person.page, (read) => read.local === 'relay' || read.remote === 'relay');
+      expect([pair.local, pair.remote]).toContain('relay');
+      // Issued by the server as coturn's REST API wants it: "<unix expiry>:<peer id>", expiring later.
+      expect(pair.turnUsername).toMatch(/^\d+:\S+$/);
+      expect(Number(pair.turnUsername?.split(':')[0])).toBeGreaterThan(Date.now() / 1000);
+      expect(suite.coturn().output()).toContain(`user <${pair.turnUsername}>: incoming packet ALLOCATE processed, success`);
+    }
+    await expectMediaBothWays(host, guest);
+  });
+
+  it('tells both people why two carrier networks cannot connect when no TURN server is set up', async () => {
+    const { host, guest } = await suite.call('carrier', 'carrier', { turn: false });
+    for (const person of [host, guest]) await waitForTiles(person.page, 1, 30_000);
+
+    // The app gives a new pair 30 s to connect; after that the tile must say so, not spin.
+    for (const person of [host, guest]) {
+      const [tile] = await pollUntil(
+        () => person.page.evaluate(tiles),
+        (read) => read.length === 1 && read[0].health === 'failed',
+        60_000,
+      );
+      expect(tile).toMatchObject({ health: 'failed', failure: 'no-turn' });
+      expect(tile.healthText).toContain('Could not connect');
+      expect(tile.healthText).toContain('no relay (TURN)');
+    }
+  });
+
+  it('connects someone whose network blocks UDP through TURN over TCP', async () => {
+    const { host, guest } = await suite.call('home', 'udp-blocked', { turn: true });
+    for (const person of [host, guest]) await waitForTiles(person.page, 1, 30_000);
+
+    const guestPair = await connectedPair(guest.page, (read) => read.local === 'relay');
+    expect(guestPair.local).toBe('relay');
+    expect(guestPair.localRelayProtocol).toBe('tcp');
+    const hostPair = await connectedPair(host.page, (read) => read.remote === 'relay');
+    expect(hostPair.remote).toBe('relay');
+    await expectMediaBothWays(host, guest);
+  });
+
+  it('shows someone whose network vanished as reconnecting, then drops them and closes their attendance as disconnected', async () => {
+    const { host, guest, hostUrl } = await suite.call('home', 'home', { turn: true });
+    await waitForFramesFromAll(host.page, 5, 30_000);
+
+    // No goodbye: the guest's router loses its uplink.
+    suite.lab().setLinkUp(guest.network, false);
+
+    const reconnecting = await pollUntil(
+      () => host.page.evaluate(tiles),
+      (read) => read.length === 1 && read[0].health === 'reconnecting',
+      20_000,
+    );
+    expect(reconnecting).toMatchObject([{ name: 'Guest', health: 'reconnecting' }]);
+    // The server notices the dead socket (ping timeout), waits out the reconnect grace, then says the guest left.
+    expect(await pollUntil(() => host.page.evaluate(tiles), (read) => read.length === 0, 45_000)).toEqual([]);
+
+    const entries = (await attendance(host.page, hostUrl)).entries;
+    expect(entries.find((entry) => entry.name === 'Guest')).toMatchObject({ leftReason: 'disconnected' });
+    expect(entries.find((entry) => entry.name === 'Guest')?.leftAt).not.toBeNull();
+    expect(entries.find((entry) => entry.name === 'Host')).toMatchObject({ leftAt: null });
+  });
+});

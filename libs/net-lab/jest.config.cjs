@@ -1,0 +1,1 @@
+module.exports = require('../../jest.node.preset.cjs')(__dirname);

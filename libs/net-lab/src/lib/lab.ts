@@ -1,0 +1,256 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { chmodSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { IP, NFT, TC, enter, run, runIn } from './command';
+import { LAB_PREFIX, isStale, labName } from './names';
+import { type Direction, type Loss, type NetworkKind, lossRuleset, rateCapArgs, removeRateCapArgs, routerRuleset } from './rules';
+
+/**
+ * The lab's "internet": the benchmarking range (RFC 2544), never routed on
+ * the real internet. It exists only on a bridge inside the lab's own
+ * namespace; nothing in the lab has a route anywhere else.
+ */
+export const INTERNET_RANGE = '198.18.0.0/15';
+/** The same range as coturn's allowed-peer-ip wants it. */
+export const INTERNET_PEER_RANGE = '198.18.0.0-198.19.255.255';
+/** Where the app server and coturn listen, in the internet namespace. */
+export const INTERNET_HOST = '198.18.0.1';
+
+export interface Participant {
+  readonly label: string;
+  readonly kind: NetworkKind;
+  /** The router namespace: NAT, filtering, impairments. */
+  readonly router: string;
+  /** The client namespace, where the participant's browser runs. */
+  readonly client: string;
+  /** The router's address on the lab internet: the participant's public address. */
+  readonly publicAddress: string;
+  readonly clientAddress: string;
+}
+
+/**
+ * Small networks out of Linux network namespaces: one "internet" namespace
+ * holding a bridge on 198.18.0.0/15, and per participant a router namespace
+ * (NAT of the chosen kind) with a client namespace behind it on
+ * 10.<n>.0.0/24. Links are created straight inside the namespaces and the
+ * rules live in the namespaces' own nftables, so the host's interfaces,
+ * routes and ruleset are never touched, and deleting a namespace removes
+ * everything in it.
+ *
+ * One lab per process at a time (a later `create` in the same process would
+ * count the first one's namespaces as leftovers).
+ */
+export class NetLab {
+  readonly internet: string;
+  private readonly namespaces: string[] = [];
+  private readonly participants: Participant[] = [];
+  /**
+   * A directory for the run's files (browser wrappers, and what the tests
+   * put there: server data, coturn's run directory), removed with the lab
+   * or by the next run's stale cleaning. Readable by all: coturn drops to nobody.
+   */
+  readonly files: string;
+  private destroyed = false;
+  private readonly removeHooks: () => void;
+  private readonly watchdog: ChildProcess;
+
+  private constructor(readonly pid: number) {
+    this.internet = labName(pid, 'inet');
+    this.files = mkdtempSync(join(tmpdir(), `${labName(pid, 'files')}-`));
+    chmodSync(this.files, 0o755);
+    this.removeHooks = destroyOnExit(this);
+    this.watchdog = startWatchdog(pid);
+  }
+
+  /** Cleans what killed runs left, then builds the internet namespace. */
+  static create(): NetLab {
+    cleanStale(process.pid);
+    const lab = new NetLab(process.pid);
+    try {
+      lab.addNamespace(lab.internet);
+      runIp(['-n', lab.internet, 'link', 'add', 'br0', 'type', 'bridge']);
+      runIp(['-n', lab.internet, 'addr', 'add', `${INTERNET_HOST}/15`, 'dev', 'br0']);
+      runIp(['-n', lab.internet, 'link', 'set', 'br0', 'up']);
+    } catch (error) {
+      lab.destroy();
+      throw error;
+    }
+    return lab;
+  }
+
+  /** A participant's network: a router of `kind` on the internet and a client behind it. */
+  addParticipant(kind: NetworkKind, label = `p${this.participants.length + 1}`): Participant {
+    const n = this.participants.length + 1;
+    if (n > 250) throw new Error('the lab addresses at most 250 participants');
+    const router = labName(this.pid, `r${n}`);
+    const client = labName(this.pid, `c${n}`);
+    const participant: Participant = {
+      label,
+      kind,
+      router,
+      client,
+      publicAddress: `198.18.${n}.1`,
+      clientAddress: `10.${n}.0.2`,
+    };
+    this.addNamespace(router);
+    this.addNamespace(client);
+    // The uplink: router's wan, its other end a port of the internet's bridge.
+    runIp(['link', 'add', 'wan', 'netns', router, 'type', 'veth', 'peer', 'name', `p${n}`, 'netns', this.internet]);
+    runIp(['-n', this.internet, 'link', 'set', `p${n}`, 'master', 'br0', 'up']);
+    runIp(['-n', router, 'addr', 'add', `${participant.publicAddress}/15`, 'dev', 'wan']);
+    runIp(['-n', router, 'link', 'set', 'wan', 'up']);
+    // The home network: router's lan, the client's eth0.
+    runIp(['link', 'add', 'lan', 'netns', router, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', client]);
+    runIp(['-n', router, 'addr', 'add', `10.${n}.0.1/24`, 'dev', 'lan']);
+    runIp(['-n', router, 'link', 'set', 'lan', 'up']);
+    runIp(['-n', client, 'addr', 'add', `${participant.clientAddress}/24`, 'dev', 'eth0']);
+    runIp(['-n', client, 'link', 'set', 'eth0', 'up']);
+    runIp(['-n', client, 'route', 'add', 'default', 'via', `10.${n}.0.1`]);
+    runIn(router, 'sysctl', ['-qw', 'net.ipv4.ip_forward=1']);
+    runIn(router, NFT, ['-f', '-'], routerRuleset(kind));
+    this.participants.push(participant);
+    return participant;
+  }
+
+  /** Random loss on a participant's uplink and/or downlink; `{}` removes it. */
+  setLoss(participant: Participant, loss: Loss): void {
+    runIn(participant.router, NFT, ['-f', '-'], lossRuleset(loss));
+  }
+
+  /** A bandwidth cap on one direction of a participant's link; `undefined` removes it. */
+  setRateCap(participant: Participant, direction: Direction, kbit: number | undefined): void {
+    if (kbit === undefined) runIn(participant.router, TC, removeRateCapArgs(direction));
+    else runIn(participant.router, TC, rateCapArgs(direction, kbit));
+  }
+
+  /** Takes the participant's uplink down (gone without a goodbye) or back up. */
+  setLinkUp(participant: Participant, up: boolean): void {
+    runIp(['-n', participant.router, 'link', 'set', 'wan', up ? 'up' : 'down']);
+  }
+
+  /** The command prefix that runs a program in a namespace of this lab. */
+  enter(ns: string): string[] {
+    if (!this.namespaces.includes(ns)) throw new Error(`${ns} is not a namespace of this lab`);
+    return enter(ns);
+  }
+
+  /**
+   * An executable that runs `binary` inside the participant's client
+   * namespace with the arguments it was given: what a browser driver takes as
+   * the browser's path (playwright's executablePath).
+   */
+  wrapper(participant: Participant, binary: string): string {
+    const path = join(this.files, `${participant.label}-${binary.split('/').pop() ?? 'program'}`);
+    writeFileSync(path, `#!/bin/sh\nexec ${IP} netns exec ${participant.client} ${binary} "$@"\n`);
+    chmodSync(path, 0o755);
+    return path;
+  }
+
+  /** Ends every process in the lab's namespaces and removes the namespaces (with their links and rules) and files. */
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    this.removeHooks();
+    this.watchdog.kill('SIGKILL');
+    removeNamespaces([...this.namespaces].reverse());
+    rmSync(this.files, { recursive: true, force: true });
+  }
+
+  private addNamespace(ns: string): void {
+    runIp(['netns', 'add', ns]);
+    this.namespaces.push(ns);
+    runIp(['-n', ns, 'link', 'set', 'lo', 'up']);
+    // IPv4 only: no IPv6 link-local path may sidestep the NAT under test.
+    runIn(ns, 'sysctl', ['-qw', 'net.ipv6.conf.all.disable_ipv6=1', 'net.ipv6.conf.default.disable_ipv6=1']);
+  }
+}
+
+function runIp(args: readonly string[]): string {
+  return run(IP, args);
+}
+
+/** Every lab namespace on the machine. */
+function labNamespaces(): string[] {
+  return run(IP, ['netns', 'list'])
+    .split('\n')
+    .map((line) => line.split(' ')[0])
+    .filter((name) => name.startsWith(LAB_PREFIX));
+}
+
+/** SIGKILLs what runs in each namespace, then deletes it; what is already gone is skipped. */
+function removeNamespaces(namespaces: readonly string[]): void {
+  for (const ns of namespaces) {
+    try {
+      for (const pid of run(IP, ['netns', 'pids', ns]).split('\n').filter(Boolean)) {
+        try {
+          process.kill(Number(pid), 'SIGKILL');
+        } catch {
+          // ended meanwhile
+        }
+      }
+      run(IP, ['netns', 'delete', ns]);
+    } catch {
+      // already deleted
+    }
+  }
+}
+
+/**
+ * Removes what a killed run left: namespaces whose owner is gone (their links
+ * and nft tables go with them, their processes are killed first) and its
+ * temporary files. Runs still going beside this one keep theirs.
+ */
+export function cleanStale(self: number): string[] {
+  const stale = labNamespaces().filter((ns) => isStale(ns, self));
+  removeNamespaces(stale);
+  for (const entry of readdirSync(tmpdir())) {
+    if (isStale(entry, self)) rmSync(join(tmpdir(), entry), { recursive: true, force: true });
+  }
+  return stale;
+}
+
+/**
+ * A detached shell that outlives the test process: once `pid` has ended,
+ * however it ended (SIGKILL, or a signal jest does not pass to the test's
+ * hooks: jest gives each test file a copy of `process` whose listeners the
+ * real process never calls), it kills what runs in that run's namespaces and
+ * deletes them and its files. `destroy` ends it after a normal teardown.
+ */
+export function startWatchdog(pid: number): ChildProcess {
+  const prefix = labName(pid, '');
+  const script = [
+    // Polls once a second: a watchdog for a dead process has no event to wait on.
+    `while kill -0 ${pid} 2>/dev/null; do sleep 1; done`,
+    `for ns in $(${IP} netns list | awk '{print $1}' | grep '^${prefix}'); do`,
+    `  ${IP} netns pids "$ns" | xargs -r kill -KILL`,
+    `  ${IP} netns delete "$ns"`,
+    'done',
+    `rm -rf ${tmpdir()}/${prefix}*`,
+  ].join('\n');
+  const watchdog = spawn('/bin/sh', ['-c', script], { detached: true, stdio: 'ignore' });
+  watchdog.unref();
+  return watchdog;
+}
+
+/**
+ * Teardown even when the process ends early: on exit, and on SIGINT or
+ * SIGTERM (after which the signal is raised again, so the process still ends
+ * the way it was asked to). These reach a lab used outside jest; under jest
+ * the watchdog does it. Returns the way to remove these hooks.
+ */
+function destroyOnExit(lab: NetLab): () => void {
+  const onExit = () => lab.destroy();
+  const onSignal = (signal: NodeJS.Signals) => {
+    lab.destroy();
+    process.kill(process.pid, signal);
+  };
+  process.once('exit', onExit);
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  return () => {
+    process.off('exit', onExit);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  };
+}
