@@ -1,17 +1,8 @@
 import type { Page } from 'playwright-core';
 import { labAvailable } from '@mesh-meet/net-lab';
 import { type AttendanceResponse, attendanceResponseSchema } from '@mesh-meet/protocol';
-import {
-  CHROMIUM,
-  describeIf,
-  haveBinaries,
-  pollUntil,
-  receivingAudio,
-  tiles,
-  TURNSERVER,
-  waitForFramesFromAll,
-  waitForTiles,
-} from '@mesh-meet/testing';
+import { CHROMIUM, describeIf, haveBinaries, TURNSERVER } from '@mesh-meet/testing';
+import { pollUntil, receivingAudio, tiles, waitForFramesFromAll, waitForTiles } from '@mesh-meet/testing/meeting-ui';
 import { type Person, labSuite } from './support/lab-suite';
 import { type SelectedPair, selectedPairs } from './support/stats';
 

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { chromiumAvailable } from './support/browser';
-import { createMeeting, joinMeeting, waitForTiles } from './support/meeting';
+import { createMeeting, joinMeeting, waitForTiles } from '@mesh-meet/testing/meeting-ui';
 import { browserSuite } from './support/suite';
 
 const available = chromiumAvailable();

@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { type AppServer, startAppServer } from './support/app-server';
 import { chromiumAvailable, launchBrowser, newParticipant } from './support/browser';
-import { createMeeting, joinMeeting, pollUntil, waitForFramesFromAll, waitForTiles } from '@mesh-meet/testing';
+import { createMeeting, joinMeeting, pollUntil, waitForFramesFromAll, waitForTiles } from '@mesh-meet/testing/meeting-ui';
 
 const available = chromiumAvailable();
 const describeInBrowser = available ? describe : describe.skip;

@@ -1,14 +1,6 @@
 import { io } from 'socket.io-client';
 import { chromiumAvailable, screenshot } from './support/browser';
-import {
-  createMeeting,
-  framesFrom,
-  joinMeeting,
-  pollUntil,
-  receivingAudio,
-  waitForFramesFromAll,
-  waitForTiles,
-} from '@mesh-meet/testing';
+import { createMeeting, framesFrom, joinMeeting, pollUntil, receivingAudio, waitForFramesFromAll, waitForTiles } from '@mesh-meet/testing/meeting-ui';
 import { browserSuite } from './support/suite';
 
 const available = chromiumAvailable();

@@ -9,24 +9,8 @@ import {
   joinMeetingInFirefox,
   newFirefoxParticipant,
 } from './support/firefox';
-import {
-  type AnyPage,
-  type AudioFlow,
-  audioFlow,
-  chatTexts,
-  createMeeting,
-  describeIf,
-  firefoxAvailable,
-  framesByName,
-  iceStates,
-  inPage,
-  joinMeeting,
-  launchFirefox,
-  pollUntil,
-  restartIceOf,
-  tiles,
-  waitForTiles,
-} from '@mesh-meet/testing';
+import { describeIf, firefoxAvailable, launchFirefox } from '@mesh-meet/testing';
+import { type AnyPage, type AudioFlow, audioFlow, chatTexts, createMeeting, framesByName, iceStates, inPage, joinMeeting, pollUntil, restartIceOf, tiles, waitForTiles } from '@mesh-meet/testing/meeting-ui';
 
 const SUITE = 'mixed Chromium/Firefox meeting';
 const available = chromiumAvailable() && firefoxAvailable(SUITE);

@@ -1,5 +1,5 @@
 import { chromiumAvailable, screenshot } from './support/browser';
-import { framesFrom, joinMeeting, pollUntil, waitForFramesFromAll, waitForTiles } from '@mesh-meet/testing';
+import { framesFrom, joinMeeting, pollUntil, waitForFramesFromAll, waitForTiles } from '@mesh-meet/testing/meeting-ui';
 import { browserSuite } from './support/suite';
 
 const available = chromiumAvailable();

@@ -11,8 +11,6 @@ export * from './lib/coturn';
 export * from './lib/external-services';
 export * from './lib/firefox';
 export * from './lib/http-ready';
-export * from './lib/meeting-ui/in-page';
-export * from './lib/meeting-ui/meeting';
 export * from './lib/paths';
 export * from './lib/ports';
 export * from './lib/server-process';

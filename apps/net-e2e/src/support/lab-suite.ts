@@ -3,18 +3,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { INTERNET_HOST, INTERNET_PEER_RANGE, NetLab, type NetworkKind, type Participant } from '@mesh-meet/net-lab';
-import {
-  CHROMIUM,
-  type Coturn,
-  createMeeting,
-  joinMeeting,
-  launchChromium,
-  recordPeerConnections,
-  type ServerProcess,
-  startCoturn,
-  startServerProcess,
-  WEB_DIR,
-} from '@mesh-meet/testing';
+import { CHROMIUM, type Coturn, launchChromium, type ServerProcess, startCoturn, startServerProcess, WEB_DIR } from '@mesh-meet/testing';
+import { createMeeting, joinMeeting, recordPeerConnections } from '@mesh-meet/testing/meeting-ui';
 
 /** How browsers are told to reach coturn: UDP and TCP on 3478 (the production port, free in the lab's own namespace). */
 export const TURN_URLS = [`turn:${INTERNET_HOST}:3478?transport=udp`, `turn:${INTERNET_HOST}:3478?transport=tcp`];

@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { CHROMIUM, haveBinaries, launchChromium, recordPeerConnections, repoPath } from '@mesh-meet/testing';
+import { CHROMIUM, haveBinaries, launchChromium, repoPath } from '@mesh-meet/testing';
+import { recordPeerConnections } from '@mesh-meet/testing/meeting-ui';
 
 export const ARTIFACTS = repoPath('test-output/web-e2e');
 

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'puppeteer-core';
-import { recordPeerConnections } from '@mesh-meet/testing';
+import { recordPeerConnections } from '@mesh-meet/testing/meeting-ui';
 import { ARTIFACTS } from './browser';
 
 export const byTestId = (testId: string): string => `[data-testid="${testId}"]`;

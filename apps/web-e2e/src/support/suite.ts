@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { type AppServer, startAppServer } from './app-server';
 import { launchBrowser, newParticipant } from './browser';
-import { createMeeting, joinMeeting } from '@mesh-meet/testing';
+import { createMeeting, joinMeeting } from '@mesh-meet/testing/meeting-ui';
 
 /**
  * The lifecycle of a browser spec file: one built server and one Chromium for
