@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { JoinAck, PeerJoined, PeerLeft, SignalEvent } from '@mesh-meet/protocol';
 import {
   connectClient,
+  dropConnection,
   createRoom,
   describeWith,
   externalService,
@@ -105,7 +106,7 @@ describeWith(redisUrl)('two server processes on one Redis', () => {
     const stays = await joinAs(first.url, room.roomId, 'Stays');
     const moves = await joinAs(second.url, room.roomId, 'Moves');
     const departures = recordEvents<PeerLeft>(stays.socket, 'peer-left');
-    moves.socket.disconnect();
+    dropConnection(moves.socket);
     const again = await connectClient(first.url);
     const ack = await request<JoinAck>(again, 'join', {
       roomId: room.roomId,
@@ -120,7 +121,7 @@ describeWith(redisUrl)('two server processes on one Redis', () => {
     const watcher = await joinAs(first.url, control.roomId, 'Watcher');
     const drops = await joinAs(second.url, control.roomId, 'Drops');
     const controlLeft = nextEvent<PeerLeft>(watcher.socket, 'peer-left');
-    drops.socket.disconnect();
+    dropConnection(drops.socket);
     expect(await controlLeft).toEqual({ peerId: drops.joined.self.peerId, reason: 'disconnected' });
     watcher.socket.disconnect();
     const info = (await (await fetch(`${first.url}/api/rooms/${room.roomId}`)).json()) as { participants: number };
