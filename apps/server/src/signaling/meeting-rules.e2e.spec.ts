@@ -12,13 +12,15 @@ import {
   nextEvent,
   recordEvents,
   request,
+  type ServerProcess,
+  startServerProcess,
   waitFor,
 } from '@mesh-meet/testing';
 import { type TestServer, startTestServer } from '../testing/test-server';
 
 const QUICK = { JOIN_PER_MINUTE: '1000', ROOM_CREATE_PER_MINUTE: '1000' };
 
-async function participants(server: TestServer, roomId: string): Promise<number> {
+async function participants(server: { url: string }, roomId: string): Promise<number> {
   const response = await fetch(`${server.url}/api/rooms/${roomId}`);
   return ((await response.json()) as { participants: number }).participants;
 }
@@ -47,20 +49,31 @@ async function watchedClient(url: string): Promise<{ socket: TestSocket; closing
   return { socket, closing, gone };
 }
 
+/** The sockets a describe block opens, closed after each of its tests; `track` keeps a joined client's. */
+function closedAfterEach(): { sockets: TestSocket[]; track: <T extends { socket: TestSocket }>(joined: T) => T } {
+  const sockets: TestSocket[] = [];
+  afterEach(() => {
+    for (const socket of sockets.splice(0)) socket.disconnect();
+  });
+  const track = <T extends { socket: TestSocket }>(joined: T): T => {
+    sockets.push(joined.socket);
+    return joined;
+  };
+  return { sockets, track };
+}
+
 const redisUrl = process.env['REDIS_TEST_URL'];
 const stores: Array<[string, Record<string, string>]> = [['in-memory membership', {}]];
 if (redisUrl) stores.push(['Redis membership', { REDIS_URL: redisUrl }]);
 
 describe.each(stores)('one seat per connection (%s)', (_label, storeEnv) => {
-  let server: TestServer;
-  const sockets: TestSocket[] = [];
+  // The built server as a process: it owns its Redis connections and ends them with itself.
+  let server: ServerProcess;
+  const { sockets } = closedAfterEach();
   beforeAll(async () => {
-    server = await startTestServer({ ...QUICK, ...storeEnv, RECONNECT_GRACE_MS: '300' });
+    server = await startServerProcess({ ...QUICK, ...storeEnv, RECONNECT_GRACE_MS: '300' });
   });
-  afterEach(() => {
-    for (const socket of sockets.splice(0)) socket.disconnect();
-  });
-  afterAll(() => server.close());
+  afterAll(() => server.stop());
 
   it('takes concurrent joins one at a time: one seat, and nothing heard from either room after leave', async () => {
     const [one, two] = [await createRoom(server.url), await createRoom(server.url)];
@@ -110,16 +123,9 @@ describe.each(stores)('one seat per connection (%s)', (_label, storeEnv) => {
 
 describe('meeting rules on one process', () => {
   let server: TestServer;
-  const sockets: TestSocket[] = [];
-  const track = <T extends { socket: TestSocket }>(joined: T): T => {
-    sockets.push(joined.socket);
-    return joined;
-  };
+  const { sockets, track } = closedAfterEach();
   beforeAll(async () => {
     server = await startTestServer({ ...QUICK, MAX_PARTICIPANTS: '3', RECONNECT_GRACE_MS: '60000' });
-  });
-  afterEach(() => {
-    for (const socket of sockets.splice(0)) socket.disconnect();
   });
   afterAll(() => server.close());
 

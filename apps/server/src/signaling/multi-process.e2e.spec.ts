@@ -33,6 +33,8 @@ describeWith(redisUrl)('two server processes on one Redis', () => {
       REDIS_URL: redisUrl as string,
       MAX_PARTICIPANTS: '3',
       JOIN_PER_MINUTE: '1000',
+      // The per-address limits live in Redis, shared by both processes and by a run a minute earlier.
+      ROOM_CREATE_PER_MINUTE: '1000',
       RECONNECT_GRACE_MS: '1000',
     };
     first = await startServerProcess({ ...shared, NODE_ID: `first-${process.pid}` });

@@ -21,6 +21,12 @@ type Listener = (this: SignalingSocket, ...args: unknown[]) => void;
  * records the listeners the gateway binds.
  */
 describe('SignalingGateway answering a failed rule', () => {
+  const connections: Array<() => void> = [];
+  // The connection goes, as a real one would: its join-deadline timer with it.
+  afterEach(() => {
+    for (const close of connections.splice(0)) close();
+  });
+
   function gatewayWhoseJoinThrows(error: unknown): { join: (payload: unknown) => Promise<unknown> } {
     const config = loadConfig({ NODE_ID: 'gateway-spec' });
     const logger = AppLogger.create('silent');
@@ -48,6 +54,7 @@ describe('SignalingGateway answering a failed rule', () => {
       on: (event: string, listener: Listener) => listeners.set(event, listener),
     } as unknown as SignalingSocket;
     gateway.handleConnection(socket);
+    connections.push(() => listeners.get('disconnect')?.call(socket, 'transport close'));
     return {
       join: (payload) =>
         new Promise((resolve) => listeners.get('join')?.call(socket, payload, resolve)),
