@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only=relay,idle,frames,weight] [-- --out=FILE]`
+ * `npm run bench [-- --quick] [-- --only=relay,idle,flood,frames,weight] [-- --out=FILE]`
  *
  * Runs every benchmark of issue 5 against the built server and web app, the
  * baselines beside ours in the same run, prints the table and writes it to
@@ -14,13 +14,14 @@ import type { Browser } from 'playwright-core';
 import { CHROMIUM, REPO_ROOT, launchChromium } from '@mesh-meet/testing';
 import { runFramesBench } from './browser/frames-bench';
 import { runWeightBench } from './browser/weight-bench';
+import { runFloodBench } from './flood-bench';
 import { runIdleBench } from './idle-bench';
 import { WATCHDOG_MS, installCleanup, stopAll } from './processes';
 import { type SystemKey, runRelayBench } from './relay/relay-bench';
 import { type BenchResults, renderResults, spliceInto } from './report';
 import { removeTempDirs, startOurs } from './servers';
 
-const SECTIONS = ['relay', 'idle', 'frames', 'weight'] as const;
+const SECTIONS = ['relay', 'idle', 'flood', 'frames', 'weight'] as const;
 type Section = (typeof SECTIONS)[number];
 
 interface Options {
@@ -123,6 +124,9 @@ async function main(): Promise<void> {
     }
     if (options.sections.has('idle')) {
       results.idle = await timed('idle', () => runIdleBench(options.quick ? 1000 : 10_000, log));
+    }
+    if (options.sections.has('flood')) {
+      results.flood = await timed('flood', () => runFloodBench(options.quick, log));
     }
     if (options.sections.has('frames') || options.sections.has('weight')) {
       if (!existsSync(CHROMIUM)) {

@@ -1,6 +1,7 @@
 /** Turns the results of a run into the Markdown of docs/performance.md. */
 import type { FramesKey, FramesResult } from './browser/frames-bench';
 import type { WeightResult } from './browser/weight-bench';
+import type { FloodResult } from './flood-bench';
 import type { IdleResult } from './idle-bench';
 import { P99_LIMIT_MS, type RelayResult, type RelayStep, SYSTEM_LABELS, type SystemKey } from './relay/relay-bench';
 import { median, ratio } from './stats';
@@ -26,6 +27,7 @@ export interface BenchResults {
   environment: Environment;
   relay?: RelayResult;
   idle?: IdleResult;
+  flood?: FloodResult;
   frames?: FramesResult;
   weight?: WeightResult;
   skipped: string[];
@@ -181,6 +183,24 @@ function idleSection(idle: IdleResult): string[] {
   return lines;
 }
 
+function floodSection(flood: FloodResult): string[] {
+  return [
+    '## 1c. A flooding neighbour',
+    '',
+    `Two clients in a quiet room relay ${count(flood.samples)} signals at ${flood.ratePerSecond} a second through one server process, ` +
+      'timed from send to delivery; then again while a client in another room sends up to 20,000 signals a second (no acks) and ' +
+      'reconnects whenever it is closed. The server refuses past the budget (RATE_LIMITED) and closes a connection after 100 refusals in 10 s.',
+    '',
+    '| quiet room | p50 | p99 | max |',
+    '|---|---:|---:|---:|',
+    `| alone | ${fixed(flood.quiet.p50, 2)} ms | ${fixed(flood.quiet.p99, 2)} ms | ${fixed(flood.quiet.max, 2)} ms |`,
+    `| with a flooding neighbour | ${fixed(flood.flooded.p50, 2)} ms | ${fixed(flood.flooded.p99, 2)} ms | ${fixed(flood.flooded.max, 2)} ms |`,
+    '',
+    `Meanwhile the flooder sent ${count(flood.flooderSent)} signals and was closed ${count(flood.flooderClosings)} times.`,
+    '',
+  ];
+}
+
 const FRAME_ROWS: Array<[FramesKey, string]> = [
   ['lowerBound', 'lower bound: two connections in one page'],
   ['twoPages', 'reference: two pages, signaling passed by the bench'],
@@ -280,6 +300,7 @@ export function renderResults(results: BenchResults): string {
   }
   if (results.relay) lines.push(...relaySection(results.relay));
   if (results.idle) lines.push(...idleSection(results.idle));
+  if (results.flood) lines.push(...floodSection(results.flood));
   if (results.frames) lines.push(...framesSection(results.frames));
   if (results.weight) lines.push(...weightSection(results.weight));
   lines.push(END);

@@ -5,6 +5,7 @@ import { DatabaseService } from '../database/database.service';
 import { HealthController } from '../health/health.controller';
 import { IdentityService } from '../identity/identity.service';
 import { AppLogger } from '../logging/app-logger';
+import { DeadNodeSweeper } from '../membership/dead-node-sweeper.service';
 import { MembershipStore } from '../membership/membership.store';
 import { MemoryMembershipStore } from '../membership/memory-membership.store';
 import { RedisMembershipStore } from '../membership/redis-membership.store';
@@ -18,6 +19,7 @@ import { RedisConnections } from '../redis/redis-connections';
 import { RoomsController } from '../rooms/rooms.controller';
 import { MEETING_PROVIDERS } from '../meeting/meeting.providers';
 import { RoomsService } from '../rooms/rooms.service';
+import { ConnectionLimits } from '../signaling/connection-limits';
 import { SignalingGateway } from '../signaling/signaling.gateway';
 import { IceServersService } from '../turn/ice-servers.service';
 import { NodeLifecycleService } from './node-lifecycle.service';
@@ -51,8 +53,10 @@ export class AppModule {
         IceServersService,
         IdentityService,
         ...MEETING_PROVIDERS,
+        ConnectionLimits,
         SignalingGateway,
         NodeLifecycleService,
+        DeadNodeSweeper,
       ],
     };
   }

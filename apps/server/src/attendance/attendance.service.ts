@@ -64,6 +64,18 @@ export class AttendanceService {
     );
   }
 
+  /**
+   * Whether the host removed this user from this room. The removal is the
+   * closed row itself (leftReason 'removed'): it is written before the removed
+   * person hears of it, it is in the database every process and restart share,
+   * and it lasts as long as the meeting's attendance does.
+   */
+  async wasRemoved(roomId: string, userId: string): Promise<boolean> {
+    return this.database.run('check removal', (dataSource) =>
+      dataSource.getRepository(ParticipationEntity).existsBy({ roomId, userId, leftReason: 'removed' }),
+    );
+  }
+
   /** Closes every open row of a room (the meeting ended). */
   async closeRoom(roomId: string, reason: LeaveReason, at = new Date()): Promise<void> {
     await this.database.run('close room attendance', (dataSource) =>

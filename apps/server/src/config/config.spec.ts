@@ -64,6 +64,16 @@ describe('loadConfig', () => {
     expect(() => loadConfig(env)).toThrow(new RegExp(variable));
   });
 
+  it('limits sockets per address and the time to join, 50 and 120 s unless set', () => {
+    expect(loadConfig({}).connectionLimits).toEqual({ maxSocketsPerAddress: 50, joinDeadlineMs: 120_000 });
+    expect(loadConfig({ MAX_SOCKETS_PER_ADDRESS: '5', JOIN_DEADLINE_MS: '30000' }).connectionLimits).toEqual({
+      maxSocketsPerAddress: 5,
+      joinDeadlineMs: 30_000,
+    });
+    expect(() => loadConfig({ MAX_SOCKETS_PER_ADDRESS: '0' })).toThrow(/MAX_SOCKETS_PER_ADDRESS/);
+    expect(() => loadConfig({ JOIN_DEADLINE_MS: 'soon' })).toThrow(/JOIN_DEADLINE_MS/);
+  });
+
   it('trusts the proxies TRUST_PROXY lists by address or subnet, as Express does', () => {
     const { trustProxy } = loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8' });
     expect([trustProxy('127.0.0.1', 0), trustProxy('10.1.2.3', 1), trustProxy('203.0.113.9', 1)]).toEqual([true, true, false]);

@@ -91,6 +91,14 @@ export const envSchema = z.object({
   WEB_DIR: z.string().optional(),
   /** How long a dropped connection keeps its place for a resume (ms); 0 leaves at once. */
   RECONNECT_GRACE_MS: z.coerce.number().int().min(0).max(120000).default(10000),
+  /**
+   * Open sockets one client address may hold on this process (a per-process
+   * count: with several processes an address may hold this many on each).
+   * Generous, since a school or office shares one address behind NAT.
+   */
+  MAX_SOCKETS_PER_ADDRESS: z.coerce.number().int().min(1).max(100000).default(50),
+  /** A connection not in a meeting is closed after this long (ms): the lobby opens the socket early. */
+  JOIN_DEADLINE_MS: z.coerce.number().int().min(100).max(3_600_000).default(120_000),
   /** How long a database call may take before a join fails with UNAVAILABLE (ms). */
   DATABASE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60000).default(3000),
   /**
@@ -128,6 +136,7 @@ export interface AppConfig {
   readonly nodeId: string;
   readonly webDir: string | undefined;
   readonly reconnectGraceMs: number;
+  readonly connectionLimits: { readonly maxSocketsPerAddress: number; readonly joinDeadlineMs: number };
   /** Never logged; undefined: the secret kept in the database (IdentityService). */
   readonly identitySecret: string | undefined;
 }
@@ -191,6 +200,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, hostname = 'nod
     nodeId: e.NODE_ID ?? hostname.replace(/[^A-Za-z0-9_.-]/g, '-').slice(0, 64),
     webDir: e.WEB_DIR,
     reconnectGraceMs: e.RECONNECT_GRACE_MS,
+    connectionLimits: { maxSocketsPerAddress: e.MAX_SOCKETS_PER_ADDRESS, joinDeadlineMs: e.JOIN_DEADLINE_MS },
     identitySecret: e.IDENTITY_SECRET,
   };
 }

@@ -7,6 +7,7 @@ import { APP_CONFIG, type AppConfig } from '../config/config';
 import type { RoomEntity } from '../database/entities';
 import { IdentityService } from '../identity/identity.service';
 import { AppLogger } from '../logging/app-logger';
+import { describeError } from '../logging/describe-error';
 import { type Member, MembershipStore } from '../membership/membership.store';
 import { MetricsService } from '../metrics/metrics.service';
 import { AddressRateLimiter } from '../rate-limit/address-rate-limiter';
@@ -30,9 +31,10 @@ export interface JoinInput {
 
 /**
  * Who may come in: the room must exist and not have ended, a host key must
- * match, a locked room takes only its host, a full one nobody. "Check
- * capacity, then add" is one step of the MembershipStore, so it holds across
- * processes.
+ * match, someone the host removed stays out, a locked room takes only its
+ * host, a full one nobody but its host. "Check capacity, then add" is one
+ * step of the MembershipStore, so it holds across processes. The gateway runs
+ * one socket's joins one at a time (inTurn).
  */
 @Injectable()
 export class AdmissionService {
@@ -70,10 +72,14 @@ export class AdmissionService {
       const resumed = await this.resume(socket, room, input.resume);
       if (resumed) return resumed;
     }
+    const identity = await this.identify(input.identity);
+    // The host key outranks a removal: whoever holds it owns the meeting.
+    if (!isHost && (await this.attendance.wasRemoved(room.id, identity.userId))) {
+      throw new MeetingError('REMOVED', 'the host removed you from this meeting');
+    }
     if (room.locked && !isHost) throw new MeetingError('ROOM_LOCKED', 'the host has locked this meeting');
 
     const role = isHost ? 'host' : 'guest';
-    const identity = await this.identify(input.identity);
     const resumeToken = generateResumeToken();
     const member: Member = {
       peerId: generatePeerId(),
@@ -89,8 +95,9 @@ export class AdmissionService {
       joinedAt: new Date().toISOString(),
     };
     const capacity = this.capacity(room);
-    const admission = await this.store.admit(member, capacity);
-    await this.departures.dropStale(room.id, admission.stale);
+    const admission = await this.store.admit(member, capacity, { bypassCapacity: isHost });
+    await this.departures.announceAll(admission.stale, 'disconnected');
+    await this.departures.announceAll(admission.released, 'left');
     if (!admission.admitted) {
       throw new MeetingError('ROOM_FULL', `this meeting is full (${capacity} people)`);
     }
@@ -143,11 +150,25 @@ export class AdmissionService {
     const member = await this.store.rebind(room.id, resume.peerId, socket.id, this.config.nodeId);
     if (!member) return null;
     this.presence.resumed(member.peerId);
+    if (previous.nodeId !== member.nodeId) await this.moveAttendance(member);
     await this.channels.bind(socket, member);
     const others = (await this.store.list(room.id)).filter((other) => other.peerId !== member.peerId);
     this.logger.info('resumed', { roomId: room.id, peerId: member.peerId });
     const identity = await this.identities.tokenFor(member.userId);
     return this.joinSuccess(room, member, identity, resume.token, true, others);
+  }
+
+  /**
+   * A resume onto this process from another: the open attendance row now
+   * belongs here, so a restart of the other process does not close it. Not
+   * fatal: that restart also skips rows whose member is still in the store.
+   */
+  private async moveAttendance(member: Member): Promise<void> {
+    try {
+      await this.attendance.moveToNode(member.participationId, member.nodeId);
+    } catch (error) {
+      this.logger.warn('could not move attendance to this node', { roomId: member.roomId, peerId: member.peerId, error: describeError(error) });
+    }
   }
 
   /** The room's own limit, never above the operator's. */

@@ -31,8 +31,8 @@ export class Departures {
     }
   }
 
-  /** Members of crashed processes found while admitting someone: the others must let them go. */
-  async dropStale(roomId: string, stale: Member[]): Promise<void> {
-    for (const member of stale) await this.announce({ ...member, roomId }, 'disconnected');
+  /** Members the store already removed (crashed processes' members, a connection's previous seat). */
+  async announceAll(members: Member[], reason: LeaveReason): Promise<void> {
+    for (const member of members) await this.announce(member, reason);
   }
 }

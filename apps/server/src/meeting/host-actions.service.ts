@@ -34,11 +34,18 @@ export class HostActionsService {
     if (peerId === session.peerId) throw new MeetingError('FORBIDDEN', 'hosts leave instead of removing themselves');
     const removed = await this.store.remove(session.roomId, peerId);
     if (!removed) throw new MeetingError('PEER_NOT_FOUND', 'no such peer in this room');
-    // Tell them first, then take them out of the room's channel, so they hear nothing more of it.
-    const io = this.channels.io;
-    io.to(peerChannel(peerId)).emit('removed', { by: 'host' });
-    io.in(peerChannel(peerId)).socketsLeave(meetingChannel(session.roomId));
-    await this.departures.announce(removed, 'removed');
+    try {
+      // The closed row is what keeps them out (AdmissionService): written before they hear of
+      // it, so a rejoin at once is refused too. Failing, the host hears UNAVAILABLE: the
+      // person is out now but could come back.
+      await this.attendance.close(removed.participationId, 'removed');
+    } finally {
+      // Tell them first, then take them out of the room's channel, so they hear nothing more of it.
+      const io = this.channels.io;
+      io.to(peerChannel(peerId)).emit('removed', { by: 'host' });
+      io.in(peerChannel(peerId)).socketsLeave(meetingChannel(session.roomId));
+      await this.departures.announce(removed, 'removed');
+    }
     this.logger.info('participant removed', { roomId: session.roomId, peerId });
   }
 

@@ -45,8 +45,11 @@ export class MeetingChannels {
       role: member.role,
       name: member.name,
     };
-    await socket.join([meetingChannel(member.roomId), peerChannel(member.peerId)]);
     this.countLocal(member.roomId, +1);
+    // A socket that closed while its join was under way is out of every channel
+    // already; joining it would leave a dead entry in them. Its disconnect,
+    // which runs next (inTurn), gives the seat up.
+    if (socket.connected) await socket.join([meetingChannel(member.roomId), peerChannel(member.peerId)]);
   }
 
   /** Takes the socket out of its meeting; a no-op when it has moved on from `session` already. */

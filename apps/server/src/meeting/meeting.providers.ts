@@ -1,10 +1,12 @@
 import type { Provider } from '@nestjs/common';
+import { DepartureAnnouncer } from '../membership/departure-announcer';
 import { AdmissionService } from './admission.service';
 import { Departures } from './departures.service';
 import { HostActionsService } from './host-actions.service';
 import { MeetingChannels } from './meeting-channels.service';
 import { MemberCheck } from './member-check.service';
 import { PresenceService } from './presence.service';
+import { RoomDepartureAnnouncer } from './room-departure-announcer';
 import { RoomTalkService } from './room-talk.service';
 import { SignalRelay } from './signal-relay.service';
 
@@ -13,6 +15,7 @@ export const MEETING_PROVIDERS: Provider[] = [
   MeetingChannels,
   MemberCheck,
   Departures,
+  { provide: DepartureAnnouncer, useClass: RoomDepartureAnnouncer },
   PresenceService,
   AdmissionService,
   SignalRelay,

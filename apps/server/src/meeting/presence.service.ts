@@ -27,13 +27,15 @@ export class PresenceService {
   ) {}
 
   /**
-   * A connection dropped without `leave`. Phones switching networks come back
-   * within seconds, so the member stays for the grace period and leaves only
-   * if no resume arrives; the grace can be 0 (leave at once).
+   * A connection closed. The client closing it on purpose (`deliberate`: the
+   * page went away) has left, at once. A dropped one did not say so: phones
+   * switching networks come back within seconds, so the member stays for the
+   * grace period and leaves only if no resume arrives; the grace can be 0.
    */
-  async disconnected(socket: SignalingSocket): Promise<void> {
+  async disconnected(socket: SignalingSocket, deliberate = false): Promise<void> {
     const session = socket.data.session;
     if (!session) return;
+    if (deliberate) return this.leave(socket, 'left');
     if (this.config.reconnectGraceMs <= 0) return this.leave(socket, 'disconnected');
     this.channels.detach(socket, session);
     const connectionId = socket.id;

@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { ChatMessage, MediaState } from '@mesh-meet/protocol';
 import { MembershipStore } from '../membership/membership.store';
+import { CHAT_BURST, CHAT_PER_SECOND, TokenBucket } from '../rate-limit/token-bucket';
 import { MeetingChannels } from './meeting-channels.service';
+import { MeetingError } from './meeting-error';
 import { MemberCheck } from './member-check.service';
 import { meetingChannel, type SignalingSocket } from './socket-session';
 
@@ -24,6 +26,8 @@ export class RoomTalkService {
 
   async chat(socket: SignalingSocket, text: string): Promise<void> {
     const session = await this.check.member(socket);
+    socket.data.chatBucket ??= new TokenBucket(CHAT_BURST, CHAT_PER_SECOND);
+    if (!socket.data.chatBucket.tryTake()) throw new MeetingError('RATE_LIMITED', 'chat is limited to one message a second');
     const message: ChatMessage = {
       id: randomUUID(),
       from: session.peerId,

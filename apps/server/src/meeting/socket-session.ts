@@ -1,5 +1,6 @@
 import type { ClientToServerEvents, Role, ServerToClientEvents } from '@mesh-meet/protocol';
 import type { Namespace, Socket } from 'socket.io';
+import type { FloodGuard } from '../rate-limit/flood-guard';
 import type { TokenBucket } from '../rate-limit/token-bucket';
 
 /** What a connection is, once joined. A cache: the membership store decides. */
@@ -14,6 +15,14 @@ export interface SocketSession {
 export interface SocketData {
   address: string;
   bucket: TokenBucket;
+  /** Chat's own rate (RoomTalkService), made at the first chat message. */
+  chatBucket?: TokenBucket;
+  /** RATE_LIMITED refusals so far (ConnectionLimits), made at the first. */
+  floods?: FloodGuard;
+  /** The join deadline's timer (ConnectionLimits). */
+  deadline?: NodeJS.Timeout;
+  /** The tail of this connection's joins, leaves and disconnect, run one at a time (inTurn). */
+  turn?: Promise<void>;
   session?: SocketSession;
 }
 

@@ -29,3 +29,10 @@ export class TokenBucket {
 /** Signaling messages per connection. */
 export const SOCKET_MESSAGE_BURST = 200;
 export const SOCKET_MESSAGES_PER_SECOND = 50;
+
+/**
+ * Chat messages per connection, on top of the message budget: chat reaches
+ * every screen in the room, so a person gets a few at once and one a second.
+ */
+export const CHAT_BURST = 5;
+export const CHAT_PER_SECOND = 1;

@@ -1,9 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { JoinAck, PeerJoined, PeerLeft, SignalEvent } from '@mesh-meet/protocol';
+import type { AttendanceResponse, JoinAck, PeerJoined, PeerLeft, SignalEvent } from '@mesh-meet/protocol';
 import {
   connectClient,
+  dropConnection,
   createRoom,
   describeWith,
   externalService,
@@ -13,6 +14,7 @@ import {
   request,
   type ServerProcess,
   startServerProcess,
+  waitFor,
 } from '@mesh-meet/testing';
 
 const redisUrl = externalService('REDIS_TEST_URL', 'two-process Redis');
@@ -21,15 +23,18 @@ describeWith(redisUrl)('two server processes on one Redis', () => {
   let dataDir: string;
   let first: ServerProcess;
   let second: ServerProcess;
+  let shared: Record<string, string>;
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'mesh-meet-cluster-'));
     // One database for both (SQLite in WAL mode takes several processes); the first applies the migrations.
-    const shared = {
+    shared = {
       DATA_DIR: dataDir,
       REDIS_URL: redisUrl as string,
       MAX_PARTICIPANTS: '3',
       JOIN_PER_MINUTE: '1000',
+      // The per-address limits live in Redis, shared by both processes and by a run a minute earlier.
+      ROOM_CREATE_PER_MINUTE: '1000',
       RECONNECT_GRACE_MS: '1000',
     };
     first = await startServerProcess({ ...shared, NODE_ID: `first-${process.pid}` });
@@ -105,7 +110,7 @@ describeWith(redisUrl)('two server processes on one Redis', () => {
     const stays = await joinAs(first.url, room.roomId, 'Stays');
     const moves = await joinAs(second.url, room.roomId, 'Moves');
     const departures = recordEvents<PeerLeft>(stays.socket, 'peer-left');
-    moves.socket.disconnect();
+    dropConnection(moves.socket);
     const again = await connectClient(first.url);
     const ack = await request<JoinAck>(again, 'join', {
       roomId: room.roomId,
@@ -120,7 +125,7 @@ describeWith(redisUrl)('two server processes on one Redis', () => {
     const watcher = await joinAs(first.url, control.roomId, 'Watcher');
     const drops = await joinAs(second.url, control.roomId, 'Drops');
     const controlLeft = nextEvent<PeerLeft>(watcher.socket, 'peer-left');
-    drops.socket.disconnect();
+    dropConnection(drops.socket);
     expect(await controlLeft).toEqual({ peerId: drops.joined.self.peerId, reason: 'disconnected' });
     watcher.socket.disconnect();
     const info = (await (await fetch(`${first.url}/api/rooms/${room.roomId}`)).json()) as { participants: number };
@@ -155,6 +160,60 @@ describeWith(redisUrl)('two server processes on one Redis', () => {
     await request(resumed, 'signal', { to: sender.joined.self.peerId, data: answer });
     expect(await back).toEqual({ from: moves.joined.self.peerId, data: answer });
     for (const socket of [sender.socket, moves.socket, resumed]) socket.disconnect();
+  });
+
+  it('lets a SIGKILLed process’s members go within 20 s, and keeps the one who resumed elsewhere, across its restart', async () => {
+    const doomedEnv = { ...shared, NODE_ID: `doomed-${process.pid}` };
+    const doomed = await startServerProcess(doomedEnv);
+    const room = await createRoom(first.url);
+    const stays = await joinAs(first.url, room.roomId, 'Stays', { hostKey: room.hostKey });
+    const lost = await joinAs(doomed.url, room.roomId, 'Never returns');
+    const moves = await joinAs(doomed.url, room.roomId, 'Moves');
+    const departures = recordEvents<PeerLeft>(stays.socket, 'peer-left');
+
+    await doomed.kill('SIGKILL');
+    const killedAt = Date.now();
+    const resumed = await connectClient(first.url);
+    const resume = { peerId: moves.joined.self.peerId, token: moves.joined.self.resumeToken };
+    expect(await request<JoinAck>(resumed, 'join', { roomId: room.roomId, name: 'Moves', resume })).toMatchObject({
+      ok: true,
+      self: { resumed: true },
+    });
+
+    // Nobody joins the room meanwhile: the sweeper, not a join, has to find the dead process.
+    await waitFor(() => departures.length > 0, { what: 'peer-left for the dead process’s member', timeoutMs: 20_000 });
+    expect(Date.now() - killedAt).toBeLessThan(20_000);
+    expect(departures).toEqual([{ peerId: lost.joined.self.peerId, reason: 'disconnected' }]);
+    const count = async () => ((await (await fetch(`${first.url}/api/rooms/${room.roomId}`)).json()) as { participants: number }).participants;
+    expect(await count()).toBe(2);
+
+    // The dead process comes back under its NODE_ID: its crash recovery must not close Moves's row.
+    const again = await startServerProcess(doomedEnv);
+    try {
+      const response = await fetch(`${first.url}/api/rooms/${room.roomId}/attendance`, { headers: { authorization: `Bearer ${room.hostKey}` } });
+      const report = (await response.json()) as AttendanceResponse;
+      const byName = Object.fromEntries(report.entries.map((entry) => [entry.name, entry]));
+      expect(byName['Moves']).toMatchObject({ leftAt: null });
+      expect(byName['Stays']).toMatchObject({ leftAt: null });
+      expect(byName['Never returns']).toMatchObject({ leftReason: 'disconnected', leftAt: expect.any(String) });
+      expect(await count()).toBe(2);
+      expect(departures).toHaveLength(1);
+    } finally {
+      await again.stop();
+      for (const socket of [stays.socket, lost.socket, moves.socket, resumed]) socket.disconnect();
+    }
+  }, 60_000);
+
+  it('keeps a removed identity out on every process', async () => {
+    const room = await createRoom(first.url);
+    const host = await joinAs(first.url, room.roomId, 'Host', { hostKey: room.hostKey });
+    const guest = await joinAs(second.url, room.roomId, 'Guest');
+    expect(await request(host.socket, 'host:remove', { peerId: guest.joined.self.peerId })).toEqual({ ok: true });
+    const identity = guest.joined.self.identity;
+    await expect(joinAs(second.url, room.roomId, 'Guest', { identity })).rejects.toThrow(/REMOVED/);
+    await expect(joinAs(first.url, room.roomId, 'Guest', { identity })).rejects.toThrow(/REMOVED/);
+    host.socket.disconnect();
+    guest.socket.disconnect();
   });
 
   it('reports Redis in /health', async () => {

@@ -4,6 +4,7 @@ import { type TestServer, startTestServer } from '../testing/test-server';
 import {
   type TestSocket,
   connectClient,
+  dropConnection,
   createRoom,
   joinAs,
   nextEvent,
@@ -296,7 +297,7 @@ describe('signaling gateway (real app, real socket.io-client)', () => {
     expect(await left).toEqual({ peerId: leaves.joined.self.peerId, reason: 'left' });
 
     const dropped = nextEvent<PeerLeft>(stays.socket, 'peer-left');
-    drops.socket.disconnect();
+    dropConnection(drops.socket);
     expect(await dropped).toEqual({ peerId: drops.joined.self.peerId, reason: 'disconnected' });
 
     const attendance = await attendanceOf(room.roomId, room.hostKey);
@@ -392,7 +393,7 @@ describe('resuming after a dropped connection', () => {
     const drops = await joinAs(server.url, room.roomId, 'Drops');
     const departures = recordEvents<PeerLeft>(stays.socket, 'peer-left');
     const arrivals = recordEvents<PeerJoined>(stays.socket, 'peer-joined');
-    drops.socket.disconnect();
+    dropConnection(drops.socket);
 
     const again = await connectClient(server.url);
     const ack = await request<JoinAck>(again, 'join', {
@@ -435,7 +436,7 @@ describe('resuming after a dropped connection', () => {
       const stays = await joinAs(quick.url, room.roomId, 'Stays');
       const drops = await joinAs(quick.url, room.roomId, 'Drops');
       const left = nextEvent<PeerLeft>(stays.socket, 'peer-left', 3000);
-      drops.socket.disconnect();
+      dropConnection(drops.socket);
       expect(await left).toEqual({ peerId: drops.joined.self.peerId, reason: 'disconnected' });
       stays.socket.disconnect();
     } finally {

@@ -1,9 +1,4 @@
-import {
-  type OnGatewayConnection,
-  type OnGatewayDisconnect,
-  type OnGatewayInit,
-  WebSocketGateway,
-} from '@nestjs/websockets';
+import { type OnGatewayConnection, type OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
 import { type BeforeApplicationShutdown, Inject } from '@nestjs/common';
 import type { ZodType } from 'zod';
 import {
@@ -21,7 +16,6 @@ import {
   parsePayload,
 } from '@mesh-meet/protocol';
 import { APP_CONFIG, type AppConfig } from '../config/config';
-import { DatabaseUnavailableError } from '../database/database-unavailable.error';
 import { AppLogger } from '../logging/app-logger';
 import { describeError } from '../logging/describe-error';
 import { AdmissionService } from '../meeting/admission.service';
@@ -35,8 +29,11 @@ import type { SignalingNamespace, SignalingSocket } from '../meeting/socket-sess
 import { MetricsService } from '../metrics/metrics.service';
 import { clientAddress } from '../rate-limit/client-address';
 import { SOCKET_MESSAGE_BURST, SOCKET_MESSAGES_PER_SECOND, TokenBucket } from '../rate-limit/token-bucket';
+import { ConnectionLimits } from './connection-limits';
+import { isOutage } from './outage';
 import { parseSignalRequest } from './signal-request';
 import { payloadAndAck } from './socket-payload';
+import { inTurn } from './socket-turn';
 
 const OK: OkAck = { ok: true };
 
@@ -57,6 +54,13 @@ type Parser<T> = ZodType<T> | ((payload: unknown) => ParseResult<T>);
 /** One row of the event table, made into the event's handler once the event is known. */
 type Route = (event: ClientEvent) => Handler;
 type SocketListener = (this: SignalingSocket, ...args: unknown[]) => void;
+
+/**
+ * Socket.IO's disconnect reason when the client itself closed the namespace
+ * (`socket.disconnect()`, the page going away): a deliberate leave, not a
+ * network drop, so it gets no grace period.
+ */
+const CLIENT_LEFT = 'client namespace disconnect';
 
 /**
  * A Socket.IO listener for one event, for any socket: Socket.IO calls it with
@@ -101,11 +105,15 @@ function socketListener(
  * clients), 15 MB at 10,000.
  */
 @WebSocketGateway({ namespace: 'signaling' })
-export class SignalingGateway
-  implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, BeforeApplicationShutdown
-{
+export class SignalingGateway implements OnGatewayInit, OnGatewayConnection, BeforeApplicationShutdown {
   /** One listener per client event, made once and shared by every connection. */
   private readonly listeners: ReadonlyArray<readonly [ClientEvent, SocketListener]>;
+  /**
+   * The disconnect listener, shared like the others. Bound here rather than
+   * through Nest's handleDisconnect, which gets no reason and is bound only
+   * after handleConnection (a connection closed there would never be seen).
+   */
+  private readonly onDisconnect: SocketListener;
 
   constructor(
     private readonly channels: MeetingChannels,
@@ -114,6 +122,7 @@ export class SignalingGateway
     private readonly relay: SignalRelay,
     private readonly talk: RoomTalkService,
     private readonly host: HostActionsService,
+    private readonly limits: ConnectionLimits,
     private readonly metrics: MetricsService,
     private readonly logger: AppLogger,
     @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'trustProxy'>,
@@ -123,13 +132,18 @@ export class SignalingGateway
       (event) =>
       (socket, payload) =>
         this.handle(socket, event, parse, payload, run);
+    // Joins and leaves change the socket's seat: they take turns (inTurn), with the disconnect.
+    const inTurns =
+      <T>(run: (socket: SignalingSocket, request: T) => Promise<unknown>) =>
+      (socket: SignalingSocket, request: T) =>
+        inTurn(socket, () => run(socket, request));
     // Every client event: how its payload is parsed, and the meeting rule it runs.
     const routes: Record<ClientEvent, Route> = {
-      [CLIENT_EVENTS.join]: route(joinRequestSchema, (socket, request) => this.admission.join(socket, request)),
+      [CLIENT_EVENTS.join]: route(joinRequestSchema, inTurns((socket, request) => this.admission.join(socket, request))),
       [CLIENT_EVENTS.signal]: route(parseSignalRequest, (socket, { to, data }) => done(this.relay.relay(socket, to, data))),
       [CLIENT_EVENTS.mediaState]: route(mediaStateRequestSchema, (socket, media) => done(this.talk.setMedia(socket, media))),
       [CLIENT_EVENTS.chat]: route(chatRequestSchema, (socket, { text }) => done(this.talk.chat(socket, text))),
-      [CLIENT_EVENTS.leave]: route(emptyRequestSchema, (socket) => done(this.presence.leaveOnRequest(socket))),
+      [CLIENT_EVENTS.leave]: route(emptyRequestSchema, inTurns((socket) => done(this.presence.leaveOnRequest(socket)))),
       [CLIENT_EVENTS.hostLock]: route(hostLockRequestSchema, (socket, { locked }) => done(this.host.lock(socket, locked))),
       [CLIENT_EVENTS.hostRemove]: route(hostRemoveRequestSchema, (socket, { peerId }) => done(this.host.remove(socket, peerId))),
       [CLIENT_EVENTS.hostEnd]: route(emptyRequestSchema, (socket) => done(this.host.end(socket))),
@@ -137,6 +151,10 @@ export class SignalingGateway
     this.listeners = (Object.entries(routes) as [ClientEvent, Route][]).map(
       ([event, toHandler]) => [event, socketListener(event, toHandler(event), logger)] as const,
     );
+    const disconnected = (socket: SignalingSocket, reason: unknown) => this.disconnected(socket, reason === CLIENT_LEFT);
+    this.onDisconnect = function (this: SignalingSocket, reason: unknown): void {
+      void disconnected(this, reason);
+    };
   }
 
   afterInit(namespace: SignalingNamespace): void {
@@ -151,13 +169,17 @@ export class SignalingGateway
     );
     socket.data.bucket = new TokenBucket(SOCKET_MESSAGE_BURST, SOCKET_MESSAGES_PER_SECOND);
     const listen = socket as unknown as { on(event: string, listener: SocketListener): void };
-    for (const [event, listener] of this.listeners) listen.on(event, listener);
+    listen.on('disconnect', this.onDisconnect);
     this.metrics.connectedSockets.inc();
+    if (!this.limits.opened(socket)) return;
+    for (const [event, listener] of this.listeners) listen.on(event, listener);
   }
 
-  async handleDisconnect(socket: SignalingSocket): Promise<void> {
+  /** After the socket's joins and leaves in flight: `deliberate` leaves at once, a drop keeps the grace period. */
+  private async disconnected(socket: SignalingSocket, deliberate: boolean): Promise<void> {
     this.metrics.connectedSockets.dec();
-    await this.presence.disconnected(socket).catch((error: unknown) => {
+    this.limits.closed(socket);
+    await inTurn(socket, () => this.presence.disconnected(socket, deliberate)).catch((error: unknown) => {
       this.logger.warn('leave on disconnect failed', { error: describeError(error) });
     });
   }
@@ -174,25 +196,26 @@ export class SignalingGateway
     payload: unknown,
     run: (socket: SignalingSocket, request: T) => Promise<R>,
   ): Promise<R | Failure> {
-    if (!socket.data.bucket.tryTake()) return this.reject(event, failure('RATE_LIMITED', 'slow down'));
+    if (!socket.data.bucket.tryTake()) return this.reject(socket, event, failure('RATE_LIMITED', 'slow down'));
     const parsed = typeof parse === 'function' ? parse(payload) : parsePayload(parse, payload);
-    if (!parsed.ok) return this.reject(event, { ok: false, error: parsed.error });
+    if (!parsed.ok) return this.reject(socket, event, { ok: false, error: parsed.error });
     try {
       return await run(socket, parsed.value);
     } catch (error) {
-      if (error instanceof MeetingError) return this.reject(event, failure(error.code, error.message));
+      if (error instanceof MeetingError) return this.reject(socket, event, failure(error.code, error.message));
       const session = socket.data.session;
-      if (error instanceof DatabaseUnavailableError) {
-        this.logger.warn('database unavailable', { event, roomId: session?.roomId, error: describeError(error) });
-        return this.reject(event, failure('UNAVAILABLE', 'the server cannot reach its database; try again shortly'));
+      if (isOutage(error)) {
+        this.logger.warn('dependency unavailable', { event, roomId: session?.roomId, error: describeError(error) });
+        return this.reject(socket, event, failure('UNAVAILABLE', 'the server cannot reach its database or Redis; try again shortly'));
       }
       this.logger.error('handler failed', { event, roomId: session?.roomId, error: describeError(error) });
-      return this.reject(event, failure('UNAVAILABLE', 'the server could not complete this request'));
+      return this.reject(socket, event, failure('INTERNAL', 'the server failed on this request (a bug); retrying will not help'));
     }
   }
 
-  private reject(event: string, result: Failure): Failure {
+  private reject(socket: SignalingSocket, event: string, result: Failure): Failure {
     this.metrics.reject(event, result.error.code);
+    this.limits.refused(socket, result.error.code);
     return result;
   }
 }

@@ -46,6 +46,15 @@ export async function connectClient(baseUrl: string, options: ClientOptions = {}
   return socket;
 }
 
+/**
+ * Drops the connection as a network would: the transport closes without the
+ * client saying goodbye, so the server keeps the seat for its grace period
+ * (`socket.disconnect()` is a deliberate leave and frees it at once).
+ */
+export function dropConnection(socket: TestSocket): void {
+  socket.io.engine.close();
+}
+
 /** Emits an event and resolves with its ack. */
 export function request<T = OkAck>(socket: TestSocket, event: string, ...args: unknown[]): Promise<T> {
   const untyped = socket as unknown as { timeout(ms: number): { emitWithAck(event: string, ...args: unknown[]): Promise<T> } };

@@ -1,0 +1,20 @@
+import { DatabaseUnavailableError } from '../database/database-unavailable.error';
+
+/*
+ * What ioredis rejects a command with while its connection is down: after
+ * `maxRetriesPerRequest` reconnection attempts (MaxRetriesPerRequestError),
+ * or when the connection was closed or is not writable.
+ */
+const REDIS_DOWN = [/^Connection is closed\.?$/, /^Stream isn't writeable/, /^Reached the max retries per request limit/];
+
+/**
+ * True when a handler failed because a dependency is unreachable (the
+ * database, Redis): the client may retry (UNAVAILABLE). Anything else is a
+ * bug on this server (INTERNAL), and retrying will not help.
+ */
+export function isOutage(error: unknown): boolean {
+  if (error instanceof DatabaseUnavailableError) return true;
+  if (!(error instanceof Error)) return false;
+  if (error.name === 'MaxRetriesPerRequestError') return true;
+  return REDIS_DOWN.some((pattern) => pattern.test(error.message));
+}
