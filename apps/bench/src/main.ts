@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only=relay,idle,frames,weight] [-- --out=FILE]`
+ * `npm run bench [-- --quick] [-- --only=relay,idle,frames,weight,property] [-- --out=FILE]`
  *
  * Runs every benchmark of issue 5 against the built server and web app, the
  * baselines beside ours in the same run, prints the table and writes it to
@@ -15,12 +15,13 @@ import { chromiumAvailable, launchChromium } from './browser/chromium';
 import { runFramesBench } from './browser/frames-bench';
 import { runWeightBench } from './browser/weight-bench';
 import { runIdleBench } from './idle-bench';
+import { runPropertyBench } from './property-bench';
 import { installCleanup, stopAll } from './processes';
 import { type SystemKey, runRelayBench } from './relay/relay-bench';
 import { type BenchResults, renderResults, spliceInto } from './report';
 import { ROOT, removeTempDirs, startOurs } from './servers';
 
-const SECTIONS = ['relay', 'idle', 'frames', 'weight'] as const;
+const SECTIONS = ['relay', 'idle', 'frames', 'weight', 'property'] as const;
 type Section = (typeof SECTIONS)[number];
 const WATCHDOG_MS = 20 * 60_000;
 
@@ -124,6 +125,9 @@ async function main(): Promise<void> {
     }
     if (options.sections.has('idle')) {
       results.idle = await timed('idle', () => runIdleBench(options.quick ? 1000 : 10_000, log));
+    }
+    if (options.sections.has('property')) {
+      results.property = await timed('property', () => runPropertyBench(options.quick ? 5_000 : 100_000, log));
     }
     if (options.sections.has('frames') || options.sections.has('weight')) {
       if (!chromiumAvailable()) {

@@ -13,3 +13,4 @@ export * from './lib/ports';
 export * from './lib/server-process';
 export * from './lib/signaling-client';
 export * from './lib/tcp-proxy';
+export * from './lib/gateway-property';
