@@ -9,6 +9,7 @@ import {
 } from '@mesh-meet/testing';
 import { type TestServer, startTestServer } from '../testing/test-server';
 import { appProbe } from '../testing/app-probe';
+import { RedisConnections } from '../redis/redis-connections';
 
 /*
  * Issue 13: "no sequence of events" leaves a ghost seat, leaks a message into
@@ -57,7 +58,11 @@ describe.each(variants)('the gateway under random event sequences (%s)', (label,
     target = { url: server.url, probe: appProbe(server.app), graceMs: GRACE_MS, localAddress, ackBoundMs: 5000 };
   });
   afterAll(async () => {
+    // app.close() leaves the app's Redis connections open (create-app's close override is not
+    // what the closing call reaches), which would keep jest from exiting: close them here.
+    const redis = env['REDIS_URL'] ? server?.app.get(RedisConnections) : undefined;
     await server?.close();
+    await redis?.close();
   });
 
   it('answers every ack, keeps rooms apart, frees every seat after the grace period and keeps attendance equal to the seats', async () => {
