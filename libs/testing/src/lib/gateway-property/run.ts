@@ -173,7 +173,7 @@ export async function runScenario(target: PropertyTarget, scenario: Scenario, on
     if (health.status !== 200) violations.push({ property: 'answers', message: `/health answered ${health.status} ${health.body.slice(0, 200)}` });
 
     // 3 and 4 while the clients are still connected, once the grace of every dropped connection is over.
-    if (checksState) violations.push(...(await settledState(target, rooms, lastCloseAt, 'after the run')));
+    if (checksState) violations.push(...(await settledState(target, rooms, lastCloseAt, 'after the run', only)));
 
     // 2. Nothing reached another room (peer ids are attributed once every join has been answered).
     const peerRooms = (await target.probe.peerRooms?.(rooms)) ?? new Map<string, string>();
@@ -187,7 +187,7 @@ export async function runScenario(target: PropertyTarget, scenario: Scenario, on
   }
   // Everyone has gone: no seat and no open row may stay once the grace period is over.
   // (Skipped when the run failed already: the same ghosts would only be counted twice, slowly.)
-  if (checksState && !violations.length) violations.push(...(await settledState(target, rooms, Date.now(), 'after every client disconnected', true)));
+  if (checksState && !violations.length) violations.push(...(await settledState(target, rooms, Date.now(), 'after every client disconnected', only, true)));
   return { events, violations };
 }
 
@@ -200,6 +200,7 @@ async function settledState(
   rooms: readonly RoomRef[],
   lastCloseAt: number,
   when: string,
+  only: ReadonlySet<PropertyName> | undefined,
   empty = false,
 ): Promise<Violation[]> {
   const deadline = Math.max(Date.now(), lastCloseAt + target.graceMs) + SETTLE_SLACK_MS;
@@ -212,7 +213,7 @@ async function settledState(
     const found = [
       ...violationsOf('seats', [...seatViolations(seats, when), ...untraced]),
       ...violationsOf('attendance', attendanceViolations(seats, rows, when)),
-    ];
+    ].filter((violation) => !only || only.has(violation.property));
     if (!found.length || Date.now() >= deadline) return found;
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
