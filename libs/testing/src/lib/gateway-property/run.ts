@@ -27,6 +27,8 @@ export interface PropertyTarget {
   localAddress?: string;
   /** How long an ack may take (default 5 s). */
   ackBoundMs?: number;
+  /** How often the probe is read while waiting for the grace period to pass (default 25 ms). */
+  pollMs?: number;
 }
 
 export interface RunOutcome {
@@ -37,7 +39,6 @@ export interface RunOutcome {
 
 /** Beyond the grace period, time for the last removal and its attendance write to land. */
 const SETTLE_SLACK_MS = 1000;
-const POLL_MS = 25;
 
 class ClientSlot {
   connection: Connection | undefined;
@@ -215,6 +216,6 @@ async function settledState(
       ...violationsOf('attendance', attendanceViolations(seats, rows, when)),
     ].filter((violation) => !only || only.has(violation.property));
     if (!found.length || Date.now() >= deadline) return found;
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    await new Promise((resolve) => setTimeout(resolve, target.pollMs ?? 25));
   }
 }
