@@ -16,6 +16,7 @@ module.exports = (projectDir) => ({
     '^@mesh-meet/protocol/core$': path.join(__dirname, 'libs/protocol/src/core.ts'),
     '^@mesh-meet/net-lab$': path.join(__dirname, 'libs/net-lab/src/index.ts'),
     '^@mesh-meet/testing/meeting-ui$': path.join(__dirname, 'libs/testing/src/meeting-ui.ts'),
+    '^@mesh-meet/testing/property$': path.join(__dirname, 'libs/testing/src/property.ts'),
     '^@mesh-meet/testing$': path.join(__dirname, 'libs/testing/src/index.ts'),
   },
   clearMocks: true,

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only=relay,idle,flood,frames,weight] [-- --out=FILE]`
+ * `npm run bench [-- --quick] [-- --only=relay,idle,flood,frames,weight,property] [-- --out=FILE]`
  *
  * Runs every benchmark of issue 5 against the built server and web app, the
  * baselines beside ours in the same run, prints the table and writes it to
@@ -17,11 +17,12 @@ import { runWeightBench } from './browser/weight-bench';
 import { runFloodBench } from './flood-bench';
 import { runIdleBench } from './idle-bench';
 import { WATCHDOG_MS, installCleanup, stopAll } from './processes';
+import { runPropertyBench } from './property-bench';
 import { type SystemKey, runRelayBench } from './relay/relay-bench';
 import { type BenchResults, renderResults, spliceInto } from './report';
 import { removeTempDirs, startOurs } from './servers';
 
-const SECTIONS = ['relay', 'idle', 'flood', 'frames', 'weight'] as const;
+const SECTIONS = ['relay', 'idle', 'flood', 'frames', 'weight', 'property'] as const;
 type Section = (typeof SECTIONS)[number];
 
 interface Options {
@@ -127,6 +128,9 @@ async function main(): Promise<void> {
     }
     if (options.sections.has('flood')) {
       results.flood = await timed('flood', () => runFloodBench(options.quick, log));
+    }
+    if (options.sections.has('property')) {
+      results.property = await timed('property', () => runPropertyBench(options.quick ? 5_000 : 100_000, log));
     }
     if (options.sections.has('frames') || options.sections.has('weight')) {
       if (!existsSync(CHROMIUM)) {

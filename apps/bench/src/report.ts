@@ -3,6 +3,7 @@ import type { FramesKey, FramesResult } from './browser/frames-bench';
 import type { WeightResult } from './browser/weight-bench';
 import type { FloodResult } from './flood-bench';
 import type { IdleResult } from './idle-bench';
+import { type PropertyBenchResult, propertySection, propertySummaryRow } from './property-bench';
 import { P99_LIMIT_MS, type RelayResult, type RelayStep, SYSTEM_LABELS, type SystemKey } from './relay/relay-bench';
 import { median, ratio } from './stats';
 
@@ -30,6 +31,7 @@ export interface BenchResults {
   flood?: FloodResult;
   frames?: FramesResult;
   weight?: WeightResult;
+  property?: PropertyBenchResult;
   skipped: string[];
 }
 
@@ -110,6 +112,7 @@ function summaryRows(results: BenchResults): string[] {
       `| initial JavaScript, gzip | ${fixed(weight.initialJsGzipKb)} KB | ≤ ${weight.budgetKb} KB | ${verdict(weight.initialJsGzipKb <= weight.budgetKb)} |`,
     );
   }
+  if (results.property) rows.push(propertySummaryRow(results.property));
   return rows;
 }
 
@@ -303,6 +306,7 @@ export function renderResults(results: BenchResults): string {
   if (results.flood) lines.push(...floodSection(results.flood));
   if (results.frames) lines.push(...framesSection(results.frames));
   if (results.weight) lines.push(...weightSection(results.weight));
+  if (results.property) lines.push(...propertySection(results.property));
   lines.push(END);
   return lines.join('\n');
 }

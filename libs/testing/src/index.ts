@@ -1,7 +1,8 @@
 /*
  * Helpers for the tests of every project (server, browser end-to-end,
  * deployment, benchmarks): the built server as a process, socket.io clients,
- * Chromium, coturn, driving the meeting UI, child processes with bounded lifetimes, free ports. Test code only:
+ * Chromium, Firefox, coturn, child processes with bounded lifetimes, free ports,
+ * the gateway property suite (the in-page meeting helpers: ./meeting-ui). Test code only:
  * nothing in an app's production sources imports this.
  */
 export * from './lib/binaries';
@@ -17,4 +18,5 @@ export * from './lib/server-process';
 export * from './lib/signaling-client';
 export * from './lib/stun';
 export * from './lib/tcp-proxy';
+export * from './lib/gateway-property';
 export * from './lib/wait-for';
