@@ -34,12 +34,6 @@ export async function createApp(config: AppConfig, logger: AppLogger): Promise<N
   app.useGlobalFilters(new HttpErrorFilter(logger));
   app.useWebSocketAdapter(new SignalingIoAdapter(app, config, redis));
   app.enableShutdownHooks();
-  if (redis) {
-    const close = app.close.bind(app);
-    app.close = async () => {
-      await close();
-      await redis.close();
-    };
-  }
+  // The Redis connections close in their own onApplicationShutdown hook.
   return app;
 }

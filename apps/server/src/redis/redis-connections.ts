@@ -1,3 +1,4 @@
+import type { OnApplicationShutdown } from '@nestjs/common';
 import { createShardedAdapter } from '@socket.io/redis-adapter';
 import { Redis } from 'ioredis';
 import type { AppLogger } from '../logging/app-logger';
@@ -7,7 +8,7 @@ import type { AppLogger } from '../logging/app-logger';
  * limits, `publisher`/`subscriber` for the Socket.IO adapter (a subscribed
  * connection can issue no other commands).
  */
-export class RedisConnections {
+export class RedisConnections implements OnApplicationShutdown {
   readonly commands: Redis;
   readonly publisher: Redis;
   readonly subscriber: Redis;
@@ -51,5 +52,16 @@ export class RedisConnections {
 
   async close(): Promise<void> {
     await Promise.allSettled([this.commands.quit(), this.publisher.quit(), this.subscriber.quit()]);
+  }
+
+  /**
+   * Nest calls this last when the app closes (after the gateway's
+   * beforeApplicationShutdown, which still needs Redis to tell rooms who left).
+   * A hook, because Nest's app object is a Proxy whose `set` trap drops
+   * assignments: an overridden `app.close` never ran, and the connections
+   * stayed open.
+   */
+  async onApplicationShutdown(): Promise<void> {
+    await this.close();
   }
 }
