@@ -30,7 +30,9 @@ import { type SelectedPair, selectedPairs } from './support/stats';
  *  - verbose, so the test can read which user allocated;
  *  - and what entrypoint.sh adds in production (realm, secret, no-tls).
  */
-const available = labAvailable('network lab calls (apps/net-e2e)') && haveBinaries('network lab calls', [CHROMIUM, TURNSERVER, FIREFOX]);
+const available = labAvailable('network lab calls (apps/net-e2e)') && haveBinaries('network lab calls', [CHROMIUM, TURNSERVER]);
+/** Only the case with a Firefox participant needs Firefox (an error under CI, as for the others). */
+const firefoxHere = available && haveBinaries('network lab call with Firefox', [FIREFOX]);
 
 /** Both ways: the page shows the other's video advancing and hears their audio. */
 async function expectMediaBothWays(...people: Person[]): Promise<void> {
@@ -96,7 +98,7 @@ describeIf(available)('calls through the network lab', () => {
     await expectMediaBothWays(host, guest);
   });
 
-  it('relays a Chromium and a Firefox person on two carrier networks through coturn, with video and audio both ways', async () => {
+  (firefoxHere ? it : it.skip)('relays a Chromium and a Firefox person on two carrier networks through coturn, with video and audio both ways', async () => {
     const [app, host, guest] = await Promise.all([suite.server(true), suite.person('carrier', 'host'), suite.firefoxPerson('carrier', 'firefox')]);
     const { hostUrl, guestUrl } = await createMeeting(host.page, app.url, 'Lab carrier Chromium-Firefox');
     await joinMeeting(host.page, hostUrl, 'Host');
