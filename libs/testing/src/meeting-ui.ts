@@ -5,3 +5,4 @@
  */
 export * from './lib/meeting-ui/in-page';
 export * from './lib/meeting-ui/meeting';
+export * from './lib/meeting-ui/firefox';

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import type { Browser as FirefoxBrowser, Page as FirefoxPage } from 'puppeteer-core';
 import { INTERNET_HOST, INTERNET_PEER_RANGE, NetLab, type NetworkKind, type Participant } from '@mesh-meet/net-lab';
-import { CHROMIUM, type Coturn, launchChromium, type ServerProcess, startCoturn, startServerProcess, WEB_DIR } from '@mesh-meet/testing';
-import { createMeeting, joinMeeting, recordPeerConnections } from '@mesh-meet/testing/meeting-ui';
+import { CHROMIUM, type Coturn, FIREFOX, launchChromium, launchFirefox, type ServerProcess, startCoturn, startServerProcess, WEB_DIR } from '@mesh-meet/testing';
+import { createMeeting, joinMeeting, newFirefoxParticipant, recordPeerConnections } from '@mesh-meet/testing/meeting-ui';
 
 /** How browsers are told to reach coturn: UDP and TCP on 3478 (the production port, free in the lab's own namespace). */
 export const TURN_URLS = [`turn:${INTERNET_HOST}:3478?transport=udp`, `turn:${INTERNET_HOST}:3478?transport=tcp`];
@@ -14,6 +15,13 @@ export interface Person {
   readonly network: Participant;
   readonly browser: Browser;
   readonly page: Page;
+}
+
+/** A person whose browser is Firefox (driven by puppeteer-core over WebDriver BiDi). */
+export interface FirefoxPerson {
+  readonly network: Participant;
+  readonly browser: FirefoxBrowser;
+  readonly page: FirefoxPage;
 }
 
 export interface LabServer extends ServerProcess {
@@ -32,7 +40,7 @@ export function labSuite() {
   let lab: NetLab | undefined;
   let coturn: Coturn | undefined;
   const servers = new Map<boolean, Promise<LabServer>>();
-  const browsers: Browser[] = [];
+  const browsers: (Browser | FirefoxBrowser)[] = [];
   const secret = randomBytes(24).toString('hex');
 
   beforeAll(async () => {
@@ -105,6 +113,38 @@ export function labSuite() {
     return { network, browser, page };
   }
 
+  /**
+   * A person on a network of `kind` with Firefox (fake camera and microphone)
+   * inside it. Firefox's remote agent listens on its own loopback in the
+   * namespace; the lab bridges that port out to this process.
+   */
+  async function firefoxPerson(kind: NetworkKind, label: string): Promise<FirefoxPerson> {
+    const network = theLab().addParticipant(kind, label);
+    const agent = await theLab().bridgeLoopback(network);
+    // In the lab's files, so a killed run's profile goes with its namespaces.
+    const profile = join(theLab().files, `${label}-firefox-profile`);
+    mkdirSync(profile);
+    const browser = await launchFirefox(
+      {
+        'intl.accept_languages': 'en-US',
+        // The app is served over plain HTTP on lab addresses: the counterpart of Chromium's insecure-origin
+        // allowance (the lobby wants a secure context, getUserMedia the media prefs).
+        'dom.securecontext.allowlist': INTERNET_HOST,
+        'media.devices.insecure.enabled': true,
+        'media.getusermedia.insecure.enabled': true,
+      },
+      {
+        executablePath: theLab().wrapper(network, FIREFOX),
+        debuggingPort: agent.port,
+        userDataDir: profile,
+      },
+    );
+    browsers.push(browser);
+    const { page } = await newFirefoxParticipant(browser);
+    page.on('dialog', (dialog) => void dialog.accept());
+    return { network, browser, page };
+  }
+
   /** A host on `hostKind` creates a meeting and a guest on `guestKind` joins it. */
   async function call(hostKind: NetworkKind, guestKind: NetworkKind, options: { turn: boolean }): Promise<{ host: Person; guest: Person; hostUrl: string }> {
     const [app, host, guest] = await Promise.all([server(options.turn), person(hostKind, 'host'), person(guestKind, 'guest')]);
@@ -119,5 +159,5 @@ export function labSuite() {
     return coturn;
   }
 
-  return { lab: theLab, server, person, call, coturn: turnServer };
+  return { lab: theLab, server, person, firefoxPerson, call, coturn: turnServer };
 }

@@ -25,7 +25,10 @@ export async function selectedPairs(): Promise<SelectedPair[]> {
       const reports = new Map<string, Record<string, unknown>>();
       (await pc.getStats()).forEach((report: Record<string, unknown>) => reports.set(String(report['id']), report));
       const transport = [...reports.values()].find((report) => report['type'] === 'transport' && report['selectedCandidatePairId']);
-      const pair = transport ? reports.get(String(transport['selectedCandidatePairId'])) : undefined;
+      // Firefox has no transport report: its selected pair says so itself (a non-standard `selected`).
+      const pair = transport
+        ? reports.get(String(transport['selectedCandidatePairId']))
+        : [...reports.values()].find((report) => report['type'] === 'candidate-pair' && report['selected'] === true);
       const local = pair ? reports.get(String(pair['localCandidateId'])) : undefined;
       const remote = pair ? reports.get(String(pair['remoteCandidateId'])) : undefined;
       const turn = pc.getConfiguration().iceServers?.find((server) => [server.urls].flat().some((url) => url.startsWith('turn')));

@@ -1,5 +1,6 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { connect } from 'node:net';
 import { labAvailable } from './availability';
 import { IP } from './command';
 import { INTERNET_HOST, NetLab, startWatchdog } from './lab';
@@ -83,6 +84,36 @@ const SEND_FROM_ONE_SOCKET = `
     lab = NetLab.create();
     const blocked = lab.addParticipant('udp-blocked');
     expect(nodeIn(blocked.client, SEND_FROM_ONE_SOCKET)).toContain('answers 0');
+  });
+
+  it("reaches a port on a client namespace's own loopback from this process through a bridge, until the lab is gone", async () => {
+    lab = NetLab.create();
+    const participant = lab.addParticipant('carrier');
+    const bridge = await lab.bridgeLoopback(participant);
+    // A service only the client namespace's loopback can reach: it says which network it runs in.
+    const service = spawn(
+      IP,
+      ['netns', 'exec', participant.client, process.execPath, '-e', `
+        const net = require('node:net');
+        const address = require('node:os').networkInterfaces().eth0[0].address;
+        net.createServer((socket) => socket.end('inside ' + address)).listen(${bridge.port}, '127.0.0.1', () => console.log('ready'));`],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    await new Promise((resolve) => service.stdout?.once('data', resolve));
+    const read = () =>
+      new Promise<string>((resolve, reject) => {
+        let text = '';
+        const socket = connect(bridge.port, '127.0.0.1');
+        socket.on('data', (chunk) => (text += chunk.toString()));
+        socket.on('end', () => resolve(text));
+        socket.on('error', reject);
+      });
+    expect(await read()).toBe(`inside ${participant.clientAddress}`);
+
+    lab.destroy();
+
+    await expect(read()).rejects.toThrow(/ECONNREFUSED/);
+    expect(existsSync(lab.files)).toBe(false);
   });
 
   it('removes every namespace, process and file it made', () => {

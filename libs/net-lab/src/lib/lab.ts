@@ -3,6 +3,7 @@ import { chmodSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IP, NFT, TC, enter, run, runIn } from './command';
+import { type LoopbackBridge, bridgeLoopback } from './loopback-bridge';
 import { LAB_PREFIX, isStale, labName } from './names';
 import { type Direction, type Loss, type NetworkKind, lossRuleset, rateCapArgs, removeRateCapArgs, routerRuleset } from './rules';
 
@@ -45,6 +46,7 @@ export class NetLab {
   readonly internet: string;
   private readonly namespaces: string[] = [];
   private readonly participants: Participant[] = [];
+  private readonly bridges: LoopbackBridge[] = [];
   /**
    * A directory for the run's files (browser wrappers, and what the tests
    * put there: server data, coturn's run directory), removed with the lab
@@ -147,12 +149,24 @@ export class NetLab {
     return path;
   }
 
+  /**
+   * A TCP port on the participant's client loopback (a browser's remote
+   * agent), reachable from this process at 127.0.0.1:<port>, the same port
+   * number as inside; closed with the lab.
+   */
+  async bridgeLoopback(participant: Participant): Promise<LoopbackBridge> {
+    const bridge = await bridgeLoopback(this.enter(participant.client), join(this.files, `${participant.label}.sock`));
+    this.bridges.push(bridge);
+    return bridge;
+  }
+
   /** Ends every process in the lab's namespaces and removes the namespaces (with their links and rules) and files. */
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
     this.removeHooks();
     this.watchdog.kill('SIGKILL');
+    for (const bridge of this.bridges) bridge.close();
     removeNamespaces([...this.namespaces].reverse());
     rmSync(this.files, { recursive: true, force: true });
   }

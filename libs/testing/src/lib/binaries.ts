@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { FIREFOX } from './firefox';
 
 export const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 export const TURNSERVER = '/usr/bin/turnserver';
@@ -10,6 +11,7 @@ const PACKAGE: Record<string, string> = {
   [TURNSERVER]: 'coturn',
   [NGINX]: 'nginx',
   [OPENSSL]: 'openssl',
+  [FIREFOX]: 'firefox-esr',
 };
 
 /**

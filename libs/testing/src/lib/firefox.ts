@@ -29,17 +29,29 @@ export function firefoxAvailable(suite: string): boolean {
   return false;
 }
 
+/** Where Firefox runs and listens, when not the defaults (the network lab starts it inside a namespace). */
+export interface FirefoxLaunchOptions {
+  /** A program that runs Firefox with the arguments it is given (default FIREFOX). */
+  executablePath?: string;
+  /** The remote-agent port on Firefox's loopback (default: any free one). */
+  debuggingPort?: number;
+  /** The profile directory (default: a temporary one puppeteer removes when Firefox closes). */
+  userDataDir?: string;
+}
+
 /**
  * Debian's Firefox ESR, headless, driven over WebDriver BiDi by puppeteer-core.
  * puppeteer-core ships ES modules only, so it is loaded here on first use: a
  * suite that imports these helpers without launching Firefox never loads it
  * (jest needs --experimental-vm-modules to require an ES module).
  */
-export async function launchFirefox(extraPrefs: Record<string, unknown> = {}): Promise<Browser> {
+export async function launchFirefox(extraPrefs: Record<string, unknown> = {}, options: FirefoxLaunchOptions = {}): Promise<Browser> {
   const { default: puppeteer } = await import('puppeteer-core');
   return puppeteer.launch({
     browser: 'firefox',
-    executablePath: FIREFOX,
+    executablePath: options.executablePath ?? FIREFOX,
+    debuggingPort: options.debuggingPort,
+    userDataDir: options.userDataDir,
     headless: true,
     extraPrefsFirefox: { ...FIREFOX_PREFS, ...extraPrefs },
     timeout: 30_000,
