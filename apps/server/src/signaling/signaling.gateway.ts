@@ -1,17 +1,13 @@
 import { type OnGatewayConnection, type OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
 import { type BeforeApplicationShutdown, Inject } from '@nestjs/common';
-import type { ZodType } from 'zod';
+import type { ZodType, z } from 'zod';
 import {
+  CLIENT_EVENT_SCHEMAS,
   CLIENT_EVENTS,
+  type ClientEventName,
   type ErrorCode,
   type Failure,
   type OkAck,
-  chatRequestSchema,
-  emptyRequestSchema,
-  hostLockRequestSchema,
-  hostRemoveRequestSchema,
-  joinRequestSchema,
-  mediaStateRequestSchema,
   type ParseResult,
   parsePayload,
 } from '@mesh-meet/protocol';
@@ -30,7 +26,7 @@ import { MetricsService } from '../metrics/metrics.service';
 import { clientAddress } from '../rate-limit/client-address';
 import { SOCKET_MESSAGE_BURST, SOCKET_MESSAGES_PER_SECOND, TokenBucket } from '../rate-limit/token-bucket';
 import { ConnectionLimits } from './connection-limits';
-import { isOutage } from './outage';
+import { isOutage } from '../app/outage';
 import { parseSignalRequest } from './signal-request';
 import { payloadAndAck } from './socket-payload';
 import { inTurn } from './socket-turn';
@@ -47,12 +43,14 @@ function failure(code: ErrorCode, message: string): Failure {
   return { ok: false, error: { code, message } };
 }
 
-type ClientEvent = (typeof CLIENT_EVENTS)[keyof typeof CLIENT_EVENTS];
+type ClientEvent = ClientEventName;
 type Handler = (socket: SignalingSocket, payload: unknown) => Promise<unknown>;
 /** The protocol schema, or a parser held to it by a spec (parseSignalRequest). */
 type Parser<T> = ZodType<T> | ((payload: unknown) => ParseResult<T>);
-/** One row of the event table, made into the event's handler once the event is known. */
-type Route = (event: ClientEvent) => Handler;
+/** What the protocol's schema for an event gives a rule. */
+type RequestOf<E extends ClientEvent> = z.output<(typeof CLIENT_EVENT_SCHEMAS)[E]['request']>;
+/** The meeting rule an event runs, given its parsed request. */
+type Rule<E extends ClientEvent> = (socket: SignalingSocket, request: RequestOf<E>) => Promise<unknown>;
 type SocketListener = (this: SignalingSocket, ...args: unknown[]) => void;
 
 /**
@@ -127,29 +125,32 @@ export class SignalingGateway implements OnGatewayInit, OnGatewayConnection, Bef
     private readonly logger: AppLogger,
     @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'trustProxy'>,
   ) {
-    const route =
-      <T>(parse: Parser<T>, run: (socket: SignalingSocket, request: T) => Promise<unknown>): Route =>
-      (event) =>
-      (socket, payload) =>
-        this.handle(socket, event, parse, payload, run);
     // Joins and leaves change the socket's seat: they take turns (inTurn), with the disconnect.
     const inTurns =
       <T>(run: (socket: SignalingSocket, request: T) => Promise<unknown>) =>
       (socket: SignalingSocket, request: T) =>
         inTurn(socket, () => run(socket, request));
-    // Every client event: how its payload is parsed, and the meeting rule it runs.
-    const routes: Record<ClientEvent, Route> = {
-      [CLIENT_EVENTS.join]: route(joinRequestSchema, inTurns((socket, request) => this.admission.join(socket, request))),
-      [CLIENT_EVENTS.signal]: route(parseSignalRequest, (socket, { to, data }) => done(this.relay.relay(socket, to, data))),
-      [CLIENT_EVENTS.mediaState]: route(mediaStateRequestSchema, (socket, media) => done(this.talk.setMedia(socket, media))),
-      [CLIENT_EVENTS.chat]: route(chatRequestSchema, (socket, { text }) => done(this.talk.chat(socket, text))),
-      [CLIENT_EVENTS.leave]: route(emptyRequestSchema, inTurns((socket) => done(this.presence.leaveOnRequest(socket)))),
-      [CLIENT_EVENTS.hostLock]: route(hostLockRequestSchema, (socket, { locked }) => done(this.host.lock(socket, locked))),
-      [CLIENT_EVENTS.hostRemove]: route(hostRemoveRequestSchema, (socket, { peerId }) => done(this.host.remove(socket, peerId))),
-      [CLIENT_EVENTS.hostEnd]: route(emptyRequestSchema, (socket) => done(this.host.end(socket))),
+    // Every client event and the meeting rule it runs; its payload is parsed
+    // with the protocol's schema for that event (CLIENT_EVENT_SCHEMAS).
+    const rules: { [E in ClientEvent]: Rule<E> } = {
+      [CLIENT_EVENTS.join]: inTurns((socket, request: RequestOf<'join'>) => this.admission.join(socket, request)),
+      [CLIENT_EVENTS.signal]: (socket, { to, data }) => done(this.relay.relay(socket, to, data)),
+      [CLIENT_EVENTS.mediaState]: (socket, media) => done(this.talk.setMedia(socket, media)),
+      [CLIENT_EVENTS.chat]: (socket, { text }) => done(this.talk.chat(socket, text)),
+      [CLIENT_EVENTS.leave]: inTurns((socket) => done(this.presence.leaveOnRequest(socket))),
+      [CLIENT_EVENTS.hostLock]: (socket, { locked }) => done(this.host.lock(socket, locked)),
+      [CLIENT_EVENTS.hostRemove]: (socket, { peerId }) => done(this.host.remove(socket, peerId)),
+      [CLIENT_EVENTS.hostEnd]: (socket) => done(this.host.end(socket)),
     };
-    this.listeners = (Object.entries(routes) as [ClientEvent, Route][]).map(
-      ([event, toHandler]) => [event, socketListener(event, toHandler(event), logger)] as const,
+    // Where speed needs a hand-written check instead of the schema (held to it by its spec).
+    const fastParsers: { [E in ClientEvent]?: Parser<RequestOf<E>> } = { signal: parseSignalRequest };
+    const handlerFor = <E extends ClientEvent>(event: E): Handler => {
+      const parse: Parser<RequestOf<E>> = fastParsers[event] ?? (CLIENT_EVENT_SCHEMAS[event].request as ZodType as ZodType<RequestOf<E>>);
+      const run = rules[event];
+      return (socket, payload) => this.handle(socket, event, parse, payload, run);
+    };
+    this.listeners = (Object.keys(rules) as ClientEvent[]).map(
+      (event) => [event, socketListener(event, handlerFor(event), logger)] as const,
     );
     const disconnected = (socket: SignalingSocket, reason: unknown) => this.disconnected(socket, reason === CLIENT_LEFT);
     this.onDisconnect = function (this: SignalingSocket, reason: unknown): void {
