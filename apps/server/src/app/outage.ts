@@ -8,9 +8,10 @@ import { DatabaseUnavailableError } from '../database/database-unavailable.error
 const REDIS_DOWN = [/^Connection is closed\.?$/, /^Stream isn't writeable/, /^Reached the max retries per request limit/];
 
 /**
- * True when a handler failed because a dependency is unreachable (the
- * database, Redis): the client may retry (UNAVAILABLE). Anything else is a
- * bug on this server (INTERNAL), and retrying will not help.
+ * True when a request failed because a dependency is unreachable (the
+ * database, Redis): the client may retry (UNAVAILABLE, REST 503). Anything
+ * else is a bug on this server (INTERNAL, REST 500), and retrying will not
+ * help. One rule for the gateway's acks and the REST error filter.
  */
 export function isOutage(error: unknown): boolean {
   if (error instanceof DatabaseUnavailableError) return true;

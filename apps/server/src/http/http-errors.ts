@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import type { Response } from 'express';
 import type { ErrorCode, RestError } from '@mesh-meet/protocol';
-import { DatabaseUnavailableError } from '../database/database-unavailable.error';
+import { isOutage } from '../app/outage';
 import type { AppLogger } from '../logging/app-logger';
 import { describeError } from '../logging/describe-error';
 
@@ -37,7 +37,7 @@ function codeForStatus(status: number): ErrorCode {
 /**
  * Every error of the REST API leaves as JSON with a code: ours as built
  * (refused bodies by json-body.ts), the framework's (no such route) mapped by
- * status, a database outage as 503 UNAVAILABLE, and anything unexpected (a
+ * status, a database or Redis outage (app/outage.ts) as 503 UNAVAILABLE, and anything unexpected (a
  * query bug included) as 500 INTERNAL without details and an error log line.
  */
 @Catch()
@@ -51,12 +51,12 @@ export class HttpErrorFilter implements ExceptionFilter {
       response.status(exception.getStatus()).json(exception.getResponse());
       return;
     }
-    if (exception instanceof DatabaseUnavailableError) {
-      this.logger.warn('database unavailable', { error: describeError(exception) });
+    if (isOutage(exception)) {
+      this.logger.warn('dependency unavailable', { error: describeError(exception) });
       response.setHeader('Retry-After', '5');
       response
         .status(HttpStatus.SERVICE_UNAVAILABLE)
-        .json({ code: 'UNAVAILABLE', message: 'the database is unavailable; try again shortly' });
+        .json({ code: 'UNAVAILABLE', message: 'the server cannot reach its database or Redis; try again shortly' });
       return;
     }
     if (exception instanceof HttpException) {
