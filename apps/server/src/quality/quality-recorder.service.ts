@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import type { QualityMeasures } from '@mesh-meet/protocol';
+import { isOutage } from '../app/outage';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { DatabaseService } from '../database/database.service';
 import { QualitySampleEntity } from '../database/entities';
@@ -35,7 +36,8 @@ const COUNT_FRESH_MS = 60_000;
  * keeps at most QUALITY_SAMPLES_PER_MEETING rows: its count is read from the
  * database (again after a minute, since other processes write too) and
  * rows past the cap are dropped, so the cap holds to within what the
- * processes write in a minute. A graceful shutdown writes what is buffered.
+ * processes write in a minute. A graceful shutdown writes what is buffered;
+ * while the database is unreachable rows wait (up to BUFFER_MAX_ROWS) for it.
  */
 @Injectable()
 export class QualityRecorder implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -92,7 +94,12 @@ export class QualityRecorder implements OnApplicationBootstrap, BeforeApplicatio
         if (count) count.rows += 1;
       }
     } catch (error) {
-      // Not written: keep them for the next flush (the database may be back by then).
+      if (!isOutage(error)) {
+        // Not the database's absence but these rows (a bug): retrying them would block every later flush.
+        this.logger.error('could not store quality samples; dropped', { rows: rows.length, error: describeError(error) });
+        return;
+      }
+      // The database is down or slow: keep them for the next flush.
       this.buffer = [...rows, ...this.buffer].slice(-BUFFER_MAX_ROWS);
       this.logger.warn('could not store quality samples; will retry', { rows: rows.length, error: describeError(error) });
     }
