@@ -81,27 +81,56 @@ export class QualityRecorder implements OnApplicationBootstrap, BeforeApplicatio
   private async write(): Promise<void> {
     const rows = this.buffer;
     this.buffer = [];
+    const done = new Set<QualityRow>();
     try {
-      const kept = await this.withinCaps(rows);
-      await this.database.run('store quality samples', async (dataSource) => {
-        const repository = dataSource.getRepository(QualitySampleEntity);
-        for (let start = 0; start < kept.length; start += INSERT_CHUNK) {
-          await repository.insert(kept.slice(start, start + INSERT_CHUNK).map(toEntity));
-        }
-      });
-      for (const row of kept) {
+      await this.insert(await this.withinCaps(rows), done);
+    } catch (error) {
+      // The database is down or slow: keep what is not written for the next flush.
+      const waiting = rows.filter((row) => !done.has(row));
+      this.buffer = [...waiting, ...this.buffer].slice(-BUFFER_MAX_ROWS);
+      this.logger.warn('could not store quality samples; will retry', { rows: waiting.length, error: describeError(error) });
+    } finally {
+      for (const row of done) {
         const count = this.counts.get(row.roomId);
         if (count) count.rows += 1;
       }
-    } catch (error) {
-      if (!isOutage(error)) {
-        // Not the database's absence but these rows (a bug): retrying them would block every later flush.
-        this.logger.error('could not store quality samples; dropped', { rows: rows.length, error: describeError(error) });
-        return;
+    }
+  }
+
+  /**
+   * Inserts in chunks; returns the rows written. A chunk the database refuses
+   * for another reason than an outage (a bug: a row it cannot take) is
+   * written row by row, so one bad row costs only itself, never the other
+   * meetings' rows of the batch, nor every later flush. An outage throws.
+   * `done` collects the rows written or given up on, so a retry repeats none.
+   */
+  private async insert(rows: QualityRow[], done: Set<QualityRow>): Promise<void> {
+    const insert = (chunk: QualityRow[]) =>
+      this.database.run('store quality samples', async (dataSource) => {
+        await dataSource.getRepository(QualitySampleEntity).insert(chunk.map(toEntity));
+      });
+    for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
+      const chunk = rows.slice(start, start + INSERT_CHUNK);
+      try {
+        await insert(chunk);
+        for (const row of chunk) done.add(row);
+        continue;
+      } catch (error) {
+        if (isOutage(error)) throw error;
       }
-      // The database is down or slow: keep them for the next flush.
-      this.buffer = [...rows, ...this.buffer].slice(-BUFFER_MAX_ROWS);
-      this.logger.warn('could not store quality samples; will retry', { rows: rows.length, error: describeError(error) });
+      let refused = 0;
+      for (const row of chunk) {
+        try {
+          await insert([row]);
+          done.add(row);
+        } catch (error) {
+          if (isOutage(error)) throw error;
+          done.add(row);
+          refused += 1;
+          if (refused === 1) this.logger.error('a quality sample was refused by the database; dropped', { roomId: row.roomId, error: describeError(error) });
+        }
+      }
+      if (refused > 1) this.logger.error('quality samples refused by the database; dropped', { refused });
     }
   }
 

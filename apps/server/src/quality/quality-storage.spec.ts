@@ -122,15 +122,42 @@ describe.each(scratchBackends('quality storage on MariaDB/MySQL'))('quality samp
     expect(await database.repository(QualitySampleEntity).countBy({ roomId: room.id })).toBe(2);
   });
 
-  it('drops a batch the database refuses (not an outage) instead of retrying it forever', async () => {
+  it('after an outage in the middle of a flush writes the rest once, repeating none', async () => {
     const { room, row } = await meeting();
     const recorder = new QualityRecorder(database, logger, quality());
-    // A row naming a participation that does not exist: the foreign key refuses the insert.
-    recorder.add([{ ...row(new Date()), toParticipationId: randomUUID() }]);
+    const start = Date.now() - 10_000;
+    recorder.add(Array.from({ length: 300 }, (_, index) => row(new Date(start + index))));
+    const real = database.run.bind(database);
+    let calls = 0;
+    // Call 1 counts the meeting's rows, call 2 writes the first chunk, call 3 (the second chunk) meets the outage.
+    const run = jest.spyOn(database, 'run').mockImplementation((operation, work) => {
+      calls += 1;
+      return calls === 3 ? Promise.reject(new DatabaseUnavailableError(operation, 'timed out')) : real(operation, work);
+    });
+    try {
+      await recorder.flush();
+    } finally {
+      run.mockRestore();
+    }
+    const stored = await database.repository(QualitySampleEntity).countBy({ roomId: room.id });
+    expect(stored).toBeGreaterThan(0);
+    expect(stored).toBeLessThan(300);
     await recorder.flush();
-    recorder.add([row(new Date())]);
+    expect(await database.repository(QualitySampleEntity).countBy({ roomId: room.id })).toBe(300);
+  });
+
+  it('drops only the row the database refuses (not an outage), and writes the rest of the batch', async () => {
+    const { room, row } = await meeting();
+    const other = await meeting();
+    const recorder = new QualityRecorder(database, logger, quality());
+    // A row naming a participation that does not exist: the foreign key refuses it.
+    recorder.add([row(new Date()), { ...row(new Date()), toParticipationId: randomUUID() }, other.row(new Date())]);
     await recorder.flush();
     expect(await database.repository(QualitySampleEntity).countBy({ roomId: room.id })).toBe(1);
+    expect(await database.repository(QualitySampleEntity).countBy({ roomId: other.room.id })).toBe(1);
+    recorder.add([row(new Date())]);
+    await recorder.flush();
+    expect(await database.repository(QualitySampleEntity).countBy({ roomId: room.id })).toBe(2);
   });
 
   it('prunes samples older than the retention, in batches, and keeps the newer ones', async () => {
