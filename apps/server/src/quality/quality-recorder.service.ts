@@ -7,6 +7,7 @@ import { DatabaseService } from '../database/database.service';
 import { QualitySampleEntity } from '../database/entities';
 import { AppLogger } from '../logging/app-logger';
 import { describeError } from '../logging/describe-error';
+import { MetricsService } from '../metrics/metrics.service';
 
 /** One accepted sample, tied to the sender's and the other person's attendance rows. */
 export interface QualityRow {
@@ -49,6 +50,7 @@ export class QualityRecorder implements OnApplicationBootstrap, BeforeApplicatio
 
   constructor(
     private readonly database: DatabaseService,
+    private readonly metrics: MetricsService,
     private readonly logger: AppLogger,
     @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'quality'>,
   ) {}
@@ -65,6 +67,7 @@ export class QualityRecorder implements OnApplicationBootstrap, BeforeApplicatio
     if (this.buffer.length > BUFFER_MAX_ROWS) {
       const dropped = this.buffer.length - BUFFER_MAX_ROWS;
       this.buffer.splice(0, dropped);
+      this.metrics.qualitySamples.inc({ outcome: 'dropped' }, dropped);
       this.logger.warn('quality samples dropped: the database is not keeping up', { dropped });
     }
     if (this.buffer.length >= FLUSH_AT_ROWS) void this.flush();
@@ -114,6 +117,7 @@ export class QualityRecorder implements OnApplicationBootstrap, BeforeApplicatio
       try {
         await insert(chunk);
         for (const row of chunk) done.add(row);
+        this.metrics.qualitySamples.inc({ outcome: 'stored' }, chunk.length);
         continue;
       } catch (error) {
         if (isOutage(error)) throw error;
@@ -123,9 +127,11 @@ export class QualityRecorder implements OnApplicationBootstrap, BeforeApplicatio
         try {
           await insert([row]);
           done.add(row);
+          this.metrics.qualitySamples.inc({ outcome: 'stored' });
         } catch (error) {
           if (isOutage(error)) throw error;
           done.add(row);
+          this.metrics.qualitySamples.inc({ outcome: 'refused' });
           refused += 1;
           if (refused === 1) this.logger.error('a quality sample was refused by the database; dropped', { roomId: row.roomId, error: describeError(error) });
         }
@@ -157,7 +163,7 @@ export class QualityRecorder implements OnApplicationBootstrap, BeforeApplicatio
       room.set(row.roomId, taken + 1);
       kept.push(row);
     }
-    if (dropped > 0) this.logger.debug('quality samples past the meeting cap dropped', { dropped });
+    if (dropped > 0) this.metrics.qualitySamples.inc({ outcome: 'over-cap' }, dropped);
     return kept;
   }
 

@@ -6,6 +6,7 @@ import { DatabaseUnavailableError } from '../database/database-unavailable.error
 import { ParticipationEntity, QualitySampleEntity, RoomEntity, UserEntity } from '../database/entities';
 import { openDatabase, type ScratchDatabase, scratchBackends } from '../database/scratch-database';
 import { AppLogger } from '../logging/app-logger';
+import { MetricsService } from '../metrics/metrics.service';
 import { MeetingReportService } from './meeting-report.service';
 import { type QualityRow, QualityRecorder } from './quality-recorder.service';
 import { QualityRetention } from './quality-retention.service';
@@ -35,6 +36,12 @@ describe.each(scratchBackends('quality storage on MariaDB/MySQL'))('quality samp
   let scratch: ScratchDatabase;
   let database: DatabaseService;
   const logger = AppLogger.create('silent');
+  let metrics: MetricsService;
+  beforeEach(() => {
+    metrics = new MetricsService();
+  });
+  const counted = async (outcome: string) =>
+    (await metrics.qualitySamples.get()).values.find((value) => value.labels['outcome'] === outcome)?.value ?? 0;
   const quality = (overrides: Partial<AppConfig['quality']> = {}): Pick<AppConfig, 'quality'> => ({
     quality: { retentionDays: 30, samplesPerMeeting: 50_000, flushMs: 60_000, ...overrides },
   });
@@ -74,7 +81,7 @@ describe.each(scratchBackends('quality storage on MariaDB/MySQL'))('quality samp
 
   it('writes buffered samples in one flush and reads every field back as it was sent', async () => {
     const { room, row } = await meeting();
-    const recorder = new QualityRecorder(database, logger, quality());
+    const recorder = new QualityRecorder(database, metrics, logger, quality());
     const at = new Date(Date.now() - 1000);
     recorder.add([row(at)]);
     expect(await database.repository(QualitySampleEntity).countBy({ roomId: room.id })).toBe(0);
@@ -88,7 +95,7 @@ describe.each(scratchBackends('quality storage on MariaDB/MySQL'))('quality samp
   it('keeps at most the cap per meeting, drops the rest and says the report is truncated', async () => {
     const { room, row } = await meeting();
     const other = await meeting();
-    const recorder = new QualityRecorder(database, logger, quality({ samplesPerMeeting: 100 }));
+    const recorder = new QualityRecorder(database, metrics, logger, quality({ samplesPerMeeting: 100 }));
     const start = Date.now() - 60_000;
     recorder.add(Array.from({ length: 80 }, (_, index) => row(new Date(start + index))));
     await recorder.flush();
@@ -98,6 +105,7 @@ describe.each(scratchBackends('quality storage on MariaDB/MySQL'))('quality samp
     await recorder.flush();
     expect(await database.repository(QualitySampleEntity).countBy({ roomId: room.id })).toBe(100);
     expect(await database.repository(QualitySampleEntity).countBy({ roomId: other.room.id })).toBe(1);
+    expect([await counted('stored'), await counted('over-cap')]).toEqual([101, 30]);
     const service = (cap: number) => new MeetingReportService(database, quality({ samplesPerMeeting: cap }));
     const truncated = await service(100).report(room);
     expect(truncated.truncated).toBe(true);
@@ -108,7 +116,7 @@ describe.each(scratchBackends('quality storage on MariaDB/MySQL'))('quality samp
 
   it('keeps samples while the database is unreachable and writes them once it is back', async () => {
     const { room, row } = await meeting();
-    const recorder = new QualityRecorder(database, logger, quality());
+    const recorder = new QualityRecorder(database, metrics, logger, quality());
     recorder.add([row(new Date())]);
     const run = jest.spyOn(database, 'run').mockRejectedValueOnce(new DatabaseUnavailableError('count quality samples', 'not connected'));
     try {
@@ -124,7 +132,7 @@ describe.each(scratchBackends('quality storage on MariaDB/MySQL'))('quality samp
 
   it('after an outage in the middle of a flush writes the rest once, repeating none', async () => {
     const { room, row } = await meeting();
-    const recorder = new QualityRecorder(database, logger, quality());
+    const recorder = new QualityRecorder(database, metrics, logger, quality());
     const start = Date.now() - 10_000;
     recorder.add(Array.from({ length: 300 }, (_, index) => row(new Date(start + index))));
     const real = database.run.bind(database);
@@ -149,12 +157,13 @@ describe.each(scratchBackends('quality storage on MariaDB/MySQL'))('quality samp
   it('drops only the row the database refuses (not an outage), and writes the rest of the batch', async () => {
     const { room, row } = await meeting();
     const other = await meeting();
-    const recorder = new QualityRecorder(database, logger, quality());
+    const recorder = new QualityRecorder(database, metrics, logger, quality());
     // A row naming a participation that does not exist: the foreign key refuses it.
     recorder.add([row(new Date()), { ...row(new Date()), toParticipationId: randomUUID() }, other.row(new Date())]);
     await recorder.flush();
     expect(await database.repository(QualitySampleEntity).countBy({ roomId: room.id })).toBe(1);
     expect(await database.repository(QualitySampleEntity).countBy({ roomId: other.room.id })).toBe(1);
+    expect([await counted('stored'), await counted('refused')]).toEqual([2, 1]);
     recorder.add([row(new Date())]);
     await recorder.flush();
     expect(await database.repository(QualitySampleEntity).countBy({ roomId: room.id })).toBe(2);
@@ -163,7 +172,7 @@ describe.each(scratchBackends('quality storage on MariaDB/MySQL'))('quality samp
   it('prunes samples older than the retention, in batches, and keeps the newer ones', async () => {
     const { room, row } = await meeting();
     const now = new Date();
-    const recorder = new QualityRecorder(database, logger, quality());
+    const recorder = new QualityRecorder(database, metrics, logger, quality());
     const old = Array.from({ length: 1500 }, (_, index) => row(new Date(now.getTime() - 31 * DAY_MS - index)));
     const kept = [row(new Date(now.getTime() - 29 * DAY_MS)), row(new Date(now.getTime() - 1000))];
     recorder.add([...old, ...kept]);
