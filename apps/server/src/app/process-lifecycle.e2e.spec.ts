@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AttendanceResponse } from '@mesh-meet/protocol';
+import type { AttendanceResponse, MeetingReport } from '@mesh-meet/protocol';
 import {
   createRoom,
   joinAs,
@@ -46,6 +46,34 @@ describe('the server as a process', () => {
       await again.stop();
     }
   });
+
+  it('on SIGTERM writes the call-quality samples it still had buffered', async () => {
+    // A flush period far longer than the test: only the shutdown writes them.
+    const env = { DATA_DIR: dataDir, NODE_ID: 'sigterm-quality', QUALITY_FLUSH_MS: '60000' };
+    const server = await startServerProcess(env);
+    const room = await createRoom(server.url);
+    const host = await joinAs(server.url, room.roomId, 'Host', { hostKey: room.hostKey });
+    const guest = await joinAs(server.url, room.roomId, 'Guest');
+    const sample = {
+      peerId: guest.joined.self.peerId, windowSec: 10, rttMs: 20, lossIn: 0, lossOut: 0, jitterMs: 2, bitrateIn: 500_000,
+      bitrateOut: 500_000, fpsIn: 30, frameHeightIn: 480, freezeCount: 0, totalFreezesDuration: 0, localCandidateType: 'host',
+      remoteCandidateType: 'host', relayProtocol: null, qualityLimitationReason: 'none', iceRestarts: 0,
+    };
+    expect(await request(host.socket, 'quality', { samples: [sample] })).toEqual({ ok: true });
+    expect([0, 'SIGTERM']).toContain(await server.stop());
+    host.socket.disconnect();
+    guest.socket.disconnect();
+
+    const again = await startServerProcess(env);
+    try {
+      const response = await fetch(`${again.url}/api/rooms/${room.roomId}/report`, { headers: { authorization: `Bearer ${room.hostKey}` } });
+      const report = (await response.json()) as MeetingReport;
+      expect(report.links.map((link) => [link.from, link.to, link.samples.length])).toEqual([['Host', 'Guest', 1]]);
+    } finally {
+      await again.stop();
+    }
+    // Two server starts, on a machine that may be busy.
+  }, 60_000);
 
   it('after a crash closes the rows it left open at its next start, keeping what was written', async () => {
     const env = { DATA_DIR: dataDir, NODE_ID: 'crash-node' };
