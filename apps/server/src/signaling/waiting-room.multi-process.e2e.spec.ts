@@ -35,7 +35,8 @@ describeWith(redisUrl)('the waiting room across two server processes on one Redi
     };
     first = await startServerProcess({ ...shared, NODE_ID: `wait-first-${process.pid}` });
     second = await startServerProcess({ ...shared, NODE_ID: `wait-second-${process.pid}` });
-  });
+    // Two processes starting on a shared, loaded machine: more than the default 20 s.
+  }, 60_000);
 
   afterAll(async () => {
     await Promise.all([first?.stop(), second?.stop()]);

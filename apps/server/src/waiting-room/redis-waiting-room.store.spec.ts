@@ -9,9 +9,11 @@ const redisUrl = externalService('REDIS_TEST_URL', 'Redis waiting room');
 describeWith(redisUrl)('RedisWaitingRoomStore (real Redis)', () => {
   const runPrefix = `wr-test-${process.pid}-${randomUUID().slice(0, 8)}`;
   const clients: Redis[] = [];
-  const makeStore = () => {
+  const makeStore = async () => {
     const client = new Redis(redisUrl as string, { maxRetriesPerRequest: 1 });
     clients.push(client);
+    // The processes the contract's requests name are alive (their membership heartbeat keys).
+    for (const node of ['node-a', 'node-b']) await client.set(`${runPrefix}:node:${node}`, '1', 'PX', 600_000);
     return new RedisWaitingRoomStore(client, { prefix: `${runPrefix}:` });
   };
   afterAll(async () => {
@@ -22,8 +24,28 @@ describeWith(redisUrl)('RedisWaitingRoomStore (real Redis)', () => {
 
   waitingRoomStoreContract(makeStore);
 
+  it('shows no request held by a process that stopped heartbeating', async () => {
+    const store = await makeStore();
+    const roomId = `tst-${randomUUID().slice(0, 4)}-${randomUUID().slice(0, 3)}`;
+    const now = Date.now();
+    const request = (requestId: string, nodeId: string) => ({
+      requestId,
+      roomId,
+      userId: randomUUID(),
+      name: nodeId,
+      nodeId,
+      connectionId: `conn-${requestId}`,
+      requestedAt: new Date(now).toISOString(),
+      expiresAt: new Date(now + 60_000).toISOString(),
+    });
+    await store.request(request('RqAlive0000001', 'node-a'));
+    await store.request(request('RqGhost0000001', 'node-crashed'));
+    expect((await store.list(roomId)).map((r) => r.name)).toEqual(['node-a']);
+    expect(await store.take(roomId, 'RqGhost0000001')).toBeNull();
+  });
+
   it('lets a room\'s keys expire by themselves after its newest request lapses', async () => {
-    const store = makeStore();
+    const store = await makeStore();
     const roomId = `tst-${randomUUID().slice(0, 4)}-${randomUUID().slice(0, 3)}`;
     const now = Date.now();
     await store.request({
