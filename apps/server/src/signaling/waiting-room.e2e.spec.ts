@@ -332,6 +332,37 @@ describe('the waiting room with short limits', () => {
   });
 });
 
+describe('the waiting room\'s limit per address', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ ...QUICK, JOIN_REQUESTS_PER_MINUTE: '1' });
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('refuses new requests from one address past four times the per-identity limit, whoever asks', async () => {
+    const room = await createRoom(server.url, 'Crowded', { access: 'ask' });
+    // An address of this run's own, so no other suite's requests count against it.
+    const localAddress = `127.${1 + (process.pid % 250)}.${Math.floor(Math.random() * 250) + 1}.9`;
+    const socket = await connectClient(server.url, { localAddress });
+    const answers: JoinAck[] = [];
+    for (let person = 0; person < 5; person += 1) {
+      // A fresh identity each time, and a leave in between: each is a new request.
+      answers.push(await request<JoinAck>(socket, 'join', { roomId: room.roomId, name: `Person ${person}` }));
+      await request(socket, 'leave');
+    }
+    expect(answers.map((ack) => (ack.ok ? 'waiting' in ack && 'waiting' : ack.error.code))).toEqual([
+      'waiting',
+      'waiting',
+      'waiting',
+      'waiting',
+      'RATE_LIMITED',
+    ]);
+    socket.disconnect();
+  });
+});
+
 describe('access mode across a restart (SQLite)', () => {
   it('keeps a room\'s access mode in the database', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'mesh-meet-access-'));
