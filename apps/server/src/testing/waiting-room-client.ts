@@ -1,5 +1,5 @@
 import type { JoinAck, JoinRequests, JoinSuccess, JoinWaiting } from '@mesh-meet/protocol';
-import { type TestSocket, connectClient, nextEvent, request, waitFor } from '@mesh-meet/testing';
+import { type TestSocket, connectClient, request, waitFor } from '@mesh-meet/testing';
 
 /** A guest's join into an `ask` room: connects, joins, and expects the waiting ack. */
 export async function askToJoin(
@@ -49,5 +49,3 @@ export function requestLists(host: TestSocket): {
       ),
   };
 }
-
-export { nextEvent };
