@@ -31,7 +31,12 @@ describeWith(mysqlUrl)('on MariaDB/MySQL (real server)', () => {
     await dataSource.initialize();
     try {
       const applied = await dataSource.runMigrations({ transaction: 'each' });
-      expect(applied.map((migration) => migration.name)).toEqual(['InitialSchema1763769600000', 'ServerSecrets1795910400000', 'QualitySamples1796000000000']);
+      expect(applied.map((migration) => migration.name)).toEqual([
+        'InitialSchema1763769600000',
+        'ServerSecrets1795910400000',
+        'RoomAccess1796000000000',
+        'QualitySamples1796100000000',
+      ]);
       const tables = (await dataSource.query('SHOW TABLES')) as Record<string, string>[];
       expect(tables.map((row) => Object.values(row)[0]).sort()).toEqual(
         ['migrations', 'participations', 'quality_samples', 'rooms', 'server_nodes', 'server_secrets', 'users'],

@@ -62,6 +62,7 @@ describe.each(scratchBackends('quality storage on MariaDB/MySQL'))('quality samp
       name: 'Storage',
       hostKeyHash: '0'.repeat(64),
       locked: false,
+      access: 'open',
       maxParticipants: 6,
       createdAt: new Date(),
       endedAt: null,

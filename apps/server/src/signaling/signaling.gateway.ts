@@ -143,6 +143,12 @@ export class SignalingGateway implements OnGatewayInit, OnGatewayConnection, Bef
       [CLIENT_EVENTS.hostLock]: (socket, { locked }) => done(this.host.lock(socket, locked)),
       [CLIENT_EVENTS.hostRemove]: (socket, { peerId }) => done(this.host.remove(socket, peerId)),
       [CLIENT_EVENTS.hostEnd]: (socket) => done(this.host.end(socket)),
+      [CLIENT_EVENTS.hostAccess]: (socket, { access }) => done(this.host.setAccess(socket, access)),
+      [CLIENT_EVENTS.hostAdmit]: (socket, { requestId }) => done(this.host.admit(socket, requestId)),
+      [CLIENT_EVENTS.hostDeny]: (socket, { requestId }) => done(this.host.deny(socket, requestId)),
+      [CLIENT_EVENTS.hostAdmitAll]: (socket) => done(this.host.admitAll(socket)),
+      [CLIENT_EVENTS.hostMute]: (socket, { peerId }) => done(this.host.mute(socket, peerId)),
+      [CLIENT_EVENTS.hostMuteAll]: (socket) => done(this.host.muteAll(socket)),
       [CLIENT_EVENTS.quality]: (socket, request) => done(this.quality.record(socket, request)),
     };
     // Where speed needs a hand-written check instead of the schema (held to it by its spec).

@@ -8,8 +8,8 @@ const kind = (name: string, length: number) => ({ name, type: 'varchar', length:
  * Deleted with their room or participations (cascade) and by the retention
  * prune (idx_quality_samples_at). Table API, so it runs on SQLite and MySQL.
  */
-export class QualitySamples1796000000000 implements MigrationInterface {
-  name = 'QualitySamples1796000000000';
+export class QualitySamples1796100000000 implements MigrationInterface {
+  name = 'QualitySamples1796100000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.createTable(
