@@ -13,6 +13,7 @@ import {
   peerJoinedSchema,
   peerLeftSchema,
   peerMediaStateSchema,
+  peerResumedSchema,
   removedSchema,
   roomEndedSchema,
   roomUpdatedSchema,
@@ -54,6 +55,7 @@ export const CLIENT_EVENT_SCHEMAS = {
 export const SERVER_EVENT_SCHEMAS = {
   'peer-joined': peerJoinedSchema,
   'peer-left': peerLeftSchema,
+  'peer-resumed': peerResumedSchema,
   signal: signalEventSchema,
   'peer-media-state': peerMediaStateSchema,
   'chat-message': chatMessageSchema,

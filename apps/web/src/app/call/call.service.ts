@@ -1,6 +1,6 @@
 import { DestroyRef, Injectable, effect, inject } from '@angular/core';
 import type { Closing, JoinRequest, JoinSuccess, MediaState, PeerInfo } from '@mesh-meet/protocol';
-import { MEDIA_STREAM_FACTORY, PEER_CONNECTION_FACTORY, ON_PAGE_HIDE } from '../core/browser.tokens';
+import { MEDIA_STREAM_FACTORY, ON_NETWORK_CHANGE, ON_PAGE_HIDE, PEER_CONNECTION_FACTORY } from '../core/browser.tokens';
 import { IdentityStore } from '../core/identity.store';
 import { CallStore } from './call.store';
 import { LocalMediaService } from './local-media.service';
@@ -41,6 +41,7 @@ export class CallService {
   private readonly createPeerConnection = inject(PEER_CONNECTION_FACTORY);
   private readonly createMediaStream = inject(MEDIA_STREAM_FACTORY);
   private readonly onPageHide = inject(ON_PAGE_HIDE);
+  private readonly onNetworkChange = inject(ON_NETWORK_CHANGE);
   private readonly sessions = new PeerSessions((peerId, initiator) => this.createSession(peerId, initiator));
   private readonly speaker = new SpeakerDetection({
     sample: async () =>
@@ -189,6 +190,8 @@ export class CallService {
         this.applySendLimits();
       }),
       this.signaling.on('signal', ({ from, data }) => this.sessions.deliver(from, data)),
+      // Their signaling dropped and came back: what was sent meanwhile is lost, the pair renegotiates.
+      this.signaling.on('peer-resumed', ({ peerId }) => void this.sessions.get(peerId)?.pathResumed()),
       this.signaling.on('peer-media-state', ({ peerId, ...media }) => this.store.updatePeer(peerId, { media })),
       this.signaling.on('chat-message', (message) => this.store.addChat(message)),
       this.signaling.on('room-updated', ({ locked }) => this.store.setLocked(locked)),
@@ -197,6 +200,10 @@ export class CallService {
       this.signaling.onReconnect(() => void this.rejoin()),
       this.signaling.onClosed((closing) => this.closedByServer(closing)),
       this.onPageHide(() => this.departNow()),
+      // The browser knows the path changed: ICE need not find out by timing out first.
+      this.onNetworkChange(() => {
+        for (const session of this.sessions.all()) void session.restartIce();
+      }),
     ];
   }
 
@@ -231,8 +238,8 @@ export class CallService {
   }
 
   /**
-   * The signaling connection came back. Resume (same peer id, the others saw
-   * nothing) keeps every peer connection; a fresh join starts them over.
+   * The signaling connection came back. Resume (same peer id; the others see
+   * only `peer-resumed`) keeps every peer connection; a fresh join starts them over.
    */
   private async rejoin(attempt = 0): Promise<void> {
     const options = this.joinOptions;
@@ -264,9 +271,9 @@ export class CallService {
       for (const peer of ack.peers) {
         if (this.sessions.has(peer.peerId)) {
           this.store.updatePeer(peer.peerId, { media: peer.media });
-          const session = this.sessions.get(peer.peerId);
-          // Signals sent while we were away are lost: restart ICE where the path is not healthy.
-          if (session && session.currentHealth !== 'connected') session.restartIce();
+          // Signals sent while we were away are lost, and a path that still says `connected`
+          // may be gone (a new network): every pair renegotiates, one side offering.
+          void this.sessions.get(peer.peerId)?.pathResumed();
         } else {
           // They joined while we were away and expect the offer from us, the earlier member.
           this.peerJoined(peer);

@@ -427,6 +427,108 @@ describe('PeerSession', () => {
     });
   });
 
+  describe('when the path changed (a resume, a network change)', () => {
+    afterEach(() => jest.useRealTimers());
+
+    it('restarts ICE at once over a connection that still says connected, and watches that it comes back', async () => {
+      jest.useFakeTimers();
+      const { pc, peer, sent } = session();
+      pc.onnegotiationneeded?.();
+      await jest.advanceTimersByTimeAsync(0);
+      await peer.handleSignal({ description: { type: 'answer', sdp: 'a' } });
+      pc.setIceState('connected');
+      await peer.restartIce();
+      await jest.advanceTimersByTimeAsync(0);
+      expect(pc.restartIce).toHaveBeenCalledTimes(1);
+      expect(sent.filter((data) => 'description' in data)).toHaveLength(2);
+      // Still not back after the watch: the ladder takes over (ICE went checking, then disconnected).
+      pc.setIceState('disconnected');
+      await jest.advanceTimersByTimeAsync(100);
+      expect(pc.restartIce).toHaveBeenCalledTimes(2);
+    });
+
+    it('withdraws an offer still waiting for its answer (it went to a dead socket) and offers afresh', async () => {
+      const { pc, peer, sent } = session();
+      pc.onnegotiationneeded?.();
+      await flush();
+      expect(pc.signalingState).toBe('have-local-offer');
+      await peer.restartIce();
+      await flush();
+      expect(pc.calls).toEqual(expect.arrayContaining(['setLocalDescription(offer)', 'setLocalDescription(rollback)', 'restartIce']));
+      expect(pc.calls.indexOf('setLocalDescription(rollback)')).toBeLessThan(pc.calls.indexOf('restartIce'));
+      expect(sent.filter((data) => 'description' in data).map((data) => 'description' in data && data.description.sdp)).toEqual(['offer-1', 'offer-2']);
+      expect(pc.signalingState).toBe('have-local-offer');
+    });
+
+    it('after a resume, the impolite side sends a fresh offer at once', async () => {
+      const { pc, peer } = session({ polite: false });
+      pc.setIceState('connected');
+      await peer.pathResumed();
+      expect(pc.restartIce).toHaveBeenCalledTimes(1);
+    });
+
+    it('after a resume, the polite side withdraws its own unanswered offer and answers the fresh one without offering itself', async () => {
+      jest.useFakeTimers();
+      const { pc, peer, sent } = session({ polite: true, initiator: false, resumeOfferWaitMs: 3000 });
+      await peer.handleSignal({ description: { type: 'offer', sdp: 'first' } });
+      pc.setIceState('connected');
+      pc.onnegotiationneeded?.();
+      await jest.advanceTimersByTimeAsync(0);
+      expect(pc.signalingState).toBe('have-local-offer');
+      await peer.pathResumed();
+      expect(pc.signalingState).toBe('stable');
+      await peer.handleSignal({ description: { type: 'offer', sdp: 'fresh' } });
+      await jest.advanceTimersByTimeAsync(5000);
+      expect(pc.restartIce).not.toHaveBeenCalled();
+      // The fake numbers descriptions by the offers it made: its one offer was withdrawn.
+      expect(sent.at(-1)).toEqual({ description: { type: 'answer', sdp: 'answer-1' } });
+    });
+
+    it('after a resume, the polite side restarts ICE itself when no fresh offer comes', async () => {
+      jest.useFakeTimers();
+      const { pc, peer } = session({ polite: true, initiator: false, resumeOfferWaitMs: 3000 });
+      await peer.handleSignal({ description: { type: 'offer', sdp: 'first' } });
+      pc.setIceState('connected');
+      await peer.pathResumed();
+      await jest.advanceTimersByTimeAsync(2900);
+      expect(pc.restartIce).not.toHaveBeenCalled();
+      await jest.advanceTimersByTimeAsync(200);
+      expect(pc.restartIce).toHaveBeenCalledTimes(1);
+    });
+
+    it('two sides restarting at once end stable with one round answered, whatever the order of delivery', async () => {
+      for (const first of ['impolite', 'polite'] as const) {
+        const wire: Array<[to: 'impolite' | 'polite', data: SignalData]> = [];
+        const impolite = session({ polite: false, initiator: true, sendSignal: (data) => wire.push(['polite', data]) });
+        const polite = session({ polite: true, initiator: false, sendSignal: (data) => wire.push(['impolite', data]) });
+        const sides = { impolite, polite };
+        const deliverAll = async () => {
+          while (wire.length) {
+            const [to, data] = wire.shift() as [typeof first, SignalData];
+            if ('description' in data) await sides[to].peer.handleSignal(data);
+          }
+        };
+        impolite.pc.onnegotiationneeded?.();
+        await flush();
+        await deliverAll();
+        expect([impolite.pc.signalingState, polite.pc.signalingState]).toEqual(['stable', 'stable']);
+
+        // Both learn of a network change at the same moment: their restart offers cross.
+        await sides[first].peer.restartIce();
+        await sides[first === 'polite' ? 'impolite' : 'polite'].peer.restartIce();
+        await flush();
+        await deliverAll();
+        await flush();
+        await deliverAll();
+        expect([impolite.pc.signalingState, polite.pc.signalingState]).toEqual(['stable', 'stable']);
+        // The polite side gave way: it answered the impolite side's restart offer.
+        expect(polite.pc.calls).toContain('rollback');
+        impolite.peer.close();
+        polite.peer.close();
+      }
+    });
+  });
+
   describe('listener cleanup', () => {
     afterEach(() => jest.useRealTimers());
 

@@ -43,6 +43,8 @@ export interface PeerSessionOptions {
   answerTimeoutMs?: number;
   /** How long a new pair may take to connect at all before it shows as failed (30 s). */
   connectTimeoutMs?: number;
+  /** After a resume, how long the polite side waits for the other's fresh offer before it offers itself. */
+  resumeOfferWaitMs?: number;
 }
 
 /** After a restart, how long to wait for ICE to come back before the next try. */
@@ -53,6 +55,8 @@ const RESTART_WATCH_MS = 8000;
  * `checking` far longer, which left the tile on "Connecting…" for good.
  */
 const CONNECT_TIMEOUT_MS = 30_000;
+/** The other side's fresh offer after a resume normally arrives within a round trip or two. */
+const RESUME_OFFER_WAIT_MS = 3000;
 
 /**
  * One remote peer and the RTCPeerConnection to it (perfect negotiation, as in
@@ -92,6 +96,10 @@ export class PeerSession {
   private answerTimer: ReturnType<typeof setTimeout> | undefined;
   /** Armed while the pair has never connected and no retry owns the clock. */
   private connectTimer: ReturnType<typeof setTimeout> | undefined;
+  /** After a resume, on the polite side: fires if the other side's fresh offer does not come. */
+  private offerWaitTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Offers from the other side applied or ignored so far (a resume waits for the next one). */
+  private remoteOffers = 0;
   private readonly connectDeadline: number;
   /** Set from a failed negotiation until a later offer/answer round completes. */
   private negotiationBroken = false;
@@ -190,10 +198,53 @@ export class PeerSession {
     return level;
   }
 
-  /** Restarts ICE now: after the signaling connection came back, or on demand. */
-  restartIce(): void {
+  /**
+   * Restarts ICE at once, because the browser knows the path changed (the
+   * network changed, the browser came back online, the signaling connection
+   * resumed): waiting for ICE to notice would only add seconds. An offer of
+   * ours still waiting for its answer may have gone to a dead socket; it is
+   * withdrawn first, since restartIce() does nothing until the connection is
+   * stable again. If ICE is not back within the restart watch, the usual
+   * bounded ladder takes over.
+   */
+  async restartIce(): Promise<void> {
+    if (this.closed) return;
+    await this.withdrawOffer();
     if (this.closed) return;
     this.pc.restartIce();
+    clearTimeout(this.recoveryTimer);
+    this.recoveryTimer = setTimeout(() => this.recover(), RESTART_WATCH_MS);
+  }
+
+  /**
+   * The signaling path between us broke and came back (we resumed, or the
+   * other side did): what either side sent meanwhile may be lost. One side of
+   * each pair sends the fresh offer, so the two do not collide: the impolite
+   * one (the member who was there first and made the first offer). The polite
+   * side withdraws an offer of its own still unanswered and waits for that
+   * offer, restarting ICE itself only if none comes in time (the other side
+   * may not have heard of the resume).
+   */
+  async pathResumed(): Promise<void> {
+    if (this.closed) return;
+    if (!this.options.polite) return this.restartIce();
+    await this.withdrawOffer();
+    const offersBefore = this.remoteOffers;
+    clearTimeout(this.offerWaitTimer);
+    this.offerWaitTimer = setTimeout(() => {
+      if (this.remoteOffers === offersBefore) void this.restartIce();
+    }, this.options.resumeOfferWaitMs ?? RESUME_OFFER_WAIT_MS);
+  }
+
+  /** Rolls back an offer of ours still waiting for its answer (one being made right now goes out on the live socket). */
+  private async withdrawOffer(): Promise<void> {
+    if (this.makingOffer || this.pc.signalingState !== 'have-local-offer') return;
+    clearTimeout(this.answerTimer);
+    try {
+      await this.pc.setLocalDescription({ type: 'rollback' });
+    } catch {
+      // Closed meanwhile, or an answer made it stable: either way nothing is pending.
+    }
   }
 
   get currentHealth(): PeerHealth {
@@ -223,6 +274,7 @@ export class PeerSession {
     clearTimeout(this.recoveryTimer);
     clearTimeout(this.answerTimer);
     clearTimeout(this.connectTimer);
+    clearTimeout(this.offerWaitTimer);
     this.pc.onnegotiationneeded = null;
     this.pc.onicecandidate = null;
     this.pc.ontrack = null;
@@ -280,6 +332,7 @@ export class PeerSession {
     // peer's setRemoteDescription(offer) rolls back its own offer implicitly.
     const readyForOffer =
       !this.makingOffer && (this.pc.signalingState === 'stable' || this.settingRemoteAnswer);
+    if (description.type === 'offer') this.remoteOffers += 1;
     const offerCollision = description.type === 'offer' && !readyForOffer;
     this.ignoreOffer = !this.options.polite && offerCollision;
     if (this.ignoreOffer) return;
