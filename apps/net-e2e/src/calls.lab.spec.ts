@@ -1,6 +1,5 @@
 import type { Page } from 'playwright-core';
 import { labAvailable } from '@mesh-meet/net-lab';
-import { type AttendanceResponse, attendanceResponseSchema } from '@mesh-meet/protocol';
 import { CHROMIUM, describeIf, FIREFOX, haveBinaries, TURNSERVER } from '@mesh-meet/testing';
 import {
   type AnyPage,
@@ -16,6 +15,7 @@ import {
   waitForFramesFromAll,
   waitForTiles,
 } from '@mesh-meet/testing/meeting-ui';
+import { attendance } from './support/attendance';
 import { type Person, labSuite } from './support/lab-suite';
 import { type SelectedPair, selectedPairs } from './support/stats';
 
@@ -54,18 +54,6 @@ async function connectedPair(page: AnyPage, wanted: (pair: SelectedPair) => bool
   expect(pairs).toHaveLength(1);
   expect(pairs[0].connectionState).toBe('connected');
   return pairs[0];
-}
-
-/** The meeting's attendance as its host reads it, from the host's page (the host key is in its link). */
-async function attendance(host: Page, hostUrl: string): Promise<AttendanceResponse> {
-  const url = new URL(hostUrl);
-  const roomId = url.pathname.split('/').pop() ?? '';
-  const hostKey = url.searchParams.get('host') ?? '';
-  const body = await host.evaluate(
-    async ({ room, key }) => (await fetch(`/api/rooms/${room}/attendance`, { headers: { Authorization: `Bearer ${key}` } })).json(),
-    { room: roomId, key: hostKey },
-  );
-  return attendanceResponseSchema.parse(body);
 }
 
 describeIf(available)('calls through the network lab', () => {

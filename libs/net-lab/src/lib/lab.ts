@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { IP, NFT, TC, enter, run, runIn } from './command';
 import { type LoopbackBridge, bridgeLoopback } from './loopback-bridge';
 import { LAB_PREFIX, isStale, labName } from './names';
-import { type Direction, type Loss, type NetworkKind, lossRuleset, rateCapArgs, removeRateCapArgs, routerRuleset } from './rules';
+import { type Direction, type Loss, type NetworkKind, blockedPortsRuleset, lossRuleset, rateCapArgs, removeRateCapArgs, routerRuleset } from './rules';
 
 /**
  * The lab's "internet": the benchmarking range (RFC 2544), never routed on
@@ -152,6 +152,7 @@ export class NetLab {
       runIp(['-n', client, 'link', 'set', network.device, 'up']);
       runIp(['-n', client, 'addr', 'replace', `${network.clientAddress}/24`, 'dev', network.device]);
       runIp(['-n', client, 'route', 'replace', 'default', 'via', network.gateway, 'dev', network.device, 'metric', String(network.metric)]);
+      runIp(['-n', client, 'route', 'replace', 'default', 'via', network.gateway, 'dev', network.device, 'table', routingTable(network)]);
     } else {
       runIp(['-n', client, 'addr', 'flush', 'dev', network.device]);
       runIp(['-n', client, 'link', 'set', network.device, 'down']);
@@ -186,6 +187,10 @@ export class NetLab {
     runIp(['-n', router, 'link', 'set', 'lan', 'up']);
     runIn(router, 'sysctl', ['-qw', 'net.ipv4.ip_forward=1']);
     runIn(router, NFT, ['-f', '-'], routerRuleset(kind));
+    // A socket bound to this network's address leaves by this network, as on a phone
+    // (Android routes per network): without the rule, Linux would send it out by
+    // whichever default route wins, with a source address that network never gave.
+    runIp(['-n', participant.client, 'rule', 'add', 'from', network.clientAddress, 'lookup', routingTable(network)]);
     this.clientNetworks.set(participant, [...(this.clientNetworks.get(participant) ?? []), network]);
     return network;
   }
@@ -199,6 +204,15 @@ export class NetLab {
   setRateCap(participant: Participant, direction: Direction, kbit: number | undefined): void {
     if (kbit === undefined) runIn(participant.router, TC, removeRateCapArgs(direction));
     else runIn(participant.router, TC, rateCapArgs(direction, kbit));
+  }
+
+  /**
+   * Cuts the internet host's TCP `ports` off (the app server's, say, while
+   * coturn and the paths between participants stay up), or restores them
+   * with `[]`: packets vanish both ways, nothing is refused or reset.
+   */
+  blockInternetPorts(ports: readonly number[]): void {
+    runIn(this.internet, NFT, ['-f', '-'], blockedPortsRuleset(ports));
   }
 
   /** Takes the participant's uplink down (gone without a goodbye) or back up. */
@@ -253,6 +267,11 @@ export class NetLab {
     // IPv4 only: no IPv6 link-local path may sidestep the NAT under test.
     runIn(ns, 'sysctl', ['-qw', 'net.ipv6.conf.all.disable_ipv6=1', 'net.ipv6.conf.default.disable_ipv6=1']);
   }
+}
+
+/** The client namespace's routing table for one network: its router's number, above the kernel's own tables' low numbers. */
+function routingTable(network: ClientNetwork): string {
+  return String(1000 + Number(network.gateway.split('.')[1]));
 }
 
 function runIp(args: readonly string[]): string {

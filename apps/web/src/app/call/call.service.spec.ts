@@ -181,14 +181,41 @@ describe('CallService', () => {
   describe('a changed path renegotiates at once', () => {
     const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
 
-    it('restarts ICE towards every peer when the browser says the network changed, even over a connection that says connected', async () => {
+    it('opens a new signaling connection at once when the browser says the network changed (the call then resumes)', async () => {
       joinAnswers.push(joined([MEMBER]));
       const socket = await join();
-      socket.fire('peer-joined', { peerId: LATER, name: 'Later', role: 'guest', media: { audio: false, video: false, screen: false } });
-      for (const pc of FakePeerConnection.created) pc.iceConnectionState = 'connected';
       networkChange.fire();
+      expect(socket.io.engine.close).toHaveBeenCalledTimes(1);
+    });
+
+    it('when ICE to someone breaks and the server does not answer either, opens a new signaling connection', async () => {
+      jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+      joinAnswers.push(joined([MEMBER]));
+      const socket = await join();
+      const [pc] = FakePeerConnection.created;
+      pc.setIceState('connected');
       await tick();
-      expect(FakePeerConnection.created.map((pc) => pc.restartIce.mock.calls.length)).toEqual([1, 1]);
+      expect(socket.io.engine.close).not.toHaveBeenCalled();
+
+      socket.answer = (event) => (event === 'media-state' ? { ok: false, error: { code: 'UNAVAILABLE', message: 'no answer from the server' } } : { ok: true });
+      pc.setIceState('disconnected');
+      await tick();
+      expect(socket.sent('media-state').length).toBeGreaterThan(0);
+      expect(socket.io.engine.close).toHaveBeenCalledTimes(1);
+      call.connectionTo(MEMBER)?.close();
+      jest.restoreAllMocks();
+    });
+
+    it('when ICE to someone breaks but the server answers, keeps the signaling connection', async () => {
+      joinAnswers.push(joined([MEMBER]));
+      const socket = await join();
+      const [pc] = FakePeerConnection.created;
+      pc.setIceState('connected');
+      pc.setIceState('disconnected');
+      await tick();
+      expect(socket.sent('media-state').length).toBeGreaterThan(0);
+      expect(socket.io.engine.close).not.toHaveBeenCalled();
+      call.connectionTo(MEMBER)?.close();
     });
 
     it('after our own resume, offers afresh where we offered first and waits for the offer where the other did', async () => {

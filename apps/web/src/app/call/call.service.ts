@@ -21,6 +21,8 @@ export interface JoinOptions {
 const LEAVE_ACK_WAIT_MS = 1500;
 /** A rejoin the server could not serve yet (UNAVAILABLE) is tried again this often, 2 s, 4 s … apart. */
 const MAX_REJOIN_RETRIES = 5;
+/** How long the server may take to answer before a connection whose peers' ICE broke counts as dead too. */
+const SIGNALING_PROBE_MS = 3000;
 
 /**
  * Runs one call: joins through the signaling client, keeps one PeerSession
@@ -55,6 +57,7 @@ export class CallService {
   /** What listen() registered; empty while not listening. */
   private subscriptions: Unsubscribe[] = [];
   private rejoinTimer: ReturnType<typeof setTimeout> | undefined;
+  private probingSignaling = false;
 
   constructor() {
     // Whatever the local tracks become (camera on/off, screen share, a new device), every peer gets it.
@@ -200,10 +203,9 @@ export class CallService {
       this.signaling.onReconnect(() => void this.rejoin()),
       this.signaling.onClosed((closing) => this.closedByServer(closing)),
       this.onPageHide(() => this.departNow()),
-      // The browser knows the path changed: ICE need not find out by timing out first.
-      this.onNetworkChange(() => {
-        for (const session of this.sessions.all()) void session.restartIce();
-      }),
+      // The browser knows the path changed: a new signaling connection at once, and on its
+      // resume every pair renegotiates (restarting ICE on the old socket would send offers nowhere).
+      this.onNetworkChange(() => this.signaling.reconnectNow()),
     ];
   }
 
@@ -313,7 +315,10 @@ export class CallService {
       sendSignal: (data) => this.signaling.signal({ to: peerId, data }),
       localTracks: () => ({ audio: this.media.outgoingAudio(), video: this.media.outgoingVideo() }),
       onStream: (stream) => this.store.updatePeer(peerId, { stream }),
-      onHealth: (health, failure) => this.store.updatePeer(peerId, { health, failure: failure ?? undefined }),
+      onHealth: (health, failure) => {
+        this.store.updatePeer(peerId, { health, failure: failure ?? undefined });
+        if (health === 'reconnecting') void this.checkSignaling();
+      },
       // No code is shown rather than a wrong one (no Web Crypto); a session replaced meanwhile is not this pair's any more.
       onFingerprints: (fingerprints) =>
         void securityCode(fingerprints).then(
@@ -324,6 +329,24 @@ export class CallService {
         ),
     });
     return session;
+  }
+
+  /**
+   * ICE to someone broke. If the signaling connection is dead too, it was our
+   * own network that changed (a phone's Wi-Fi went while 4G stayed: the
+   * browser fires no event): reconnect now rather than at the ping timeout,
+   * so the pairs can renegotiate. The probe is a `media-state`, which the
+   * server answers and which changes nothing.
+   */
+  private async checkSignaling(): Promise<void> {
+    if (this.probingSignaling || this.store.phase() !== 'in-call') return;
+    this.probingSignaling = true;
+    try {
+      const ack = await this.signaling.sendWithin(SIGNALING_PROBE_MS, 'media-state', this.mediaState());
+      if (!ack.ok && ack.error.code === 'UNAVAILABLE' && this.store.phase() === 'in-call') this.signaling.reconnectNow();
+    } finally {
+      this.probingSignaling = false;
+    }
   }
 
   private applySendLimits(): void {
