@@ -317,7 +317,7 @@ export class CallService {
       onStream: (stream) => this.store.updatePeer(peerId, { stream }),
       onHealth: (health, failure) => {
         this.store.updatePeer(peerId, { health, failure: failure ?? undefined });
-        if (health === 'reconnecting') void this.checkSignaling();
+        if (health === 'reconnecting') this.checkSignalingIfAllBroke();
       },
       // No code is shown rather than a wrong one (no Web Crypto); a session replaced meanwhile is not this pair's any more.
       onFingerprints: (fingerprints) =>
@@ -331,8 +331,13 @@ export class CallService {
     return session;
   }
 
+  /** Every pair reconnecting at once points at our own network rather than someone else's. */
+  private checkSignalingIfAllBroke(): void {
+    if (this.sessions.all().every((session) => session.currentHealth === 'reconnecting')) void this.checkSignaling();
+  }
+
   /**
-   * ICE to someone broke. If the signaling connection is dead too, it was our
+   * ICE to everyone broke. If the signaling connection is dead too, it was our
    * own network that changed (a phone's Wi-Fi went while 4G stayed: the
    * browser fires no event): reconnect now rather than at the ping timeout,
    * so the pairs can renegotiate. The probe is a `media-state`, which the

@@ -236,9 +236,16 @@ export class PeerSession {
     }, this.options.resumeOfferWaitMs ?? RESUME_OFFER_WAIT_MS);
   }
 
-  /** Rolls back an offer of ours still waiting for its answer (one being made right now goes out on the live socket). */
+  /**
+   * Rolls back an offer of ours still waiting for its answer (one being made
+   * right now goes out on the live socket). Never the first offer: rolled
+   * back, it takes its m-lines' mids with it, and if its answer was already
+   * on the way, the other side (which applied it) refuses every later offer
+   * from us, whose m-lines no longer match, for good. The first offer waits
+   * for its answer or its answer timeout.
+   */
   private async withdrawOffer(): Promise<void> {
-    if (this.makingOffer || this.pc.signalingState !== 'have-local-offer') return;
+    if (this.makingOffer || this.pc.signalingState !== 'have-local-offer' || !this.pc.currentRemoteDescription) return;
     clearTimeout(this.answerTimer);
     try {
       await this.pc.setLocalDescription({ type: 'rollback' });
