@@ -16,6 +16,7 @@ import {
   waitForTiles,
 } from '@mesh-meet/testing/meeting-ui';
 import { attendance } from './support/attendance';
+import { figure } from './support/figures';
 import { type Person, labSuite } from './support/lab-suite';
 import { type SelectedPair, selectedPairs } from './support/stats';
 
@@ -60,7 +61,7 @@ describeIf(available)('calls through the network lab', () => {
   const suite = labSuite();
 
   it('connects two home networks directly, with video and audio both ways', async () => {
-    const { host, guest } = await suite.call('home', 'home', { turn: true });
+    const { host, guest, guestJoining } = await suite.call('home', 'home', { turn: true });
     for (const person of [host, guest]) await waitForTiles(person.page, 1, 30_000);
 
     for (const person of [host, guest]) {
@@ -69,10 +70,11 @@ describeIf(available)('calls through the network lab', () => {
       expect([pair.local, pair.remote]).not.toContain('relay');
     }
     await expectMediaBothWays(host, guest);
+    figure('time to media: direct (two home NATs)', Date.now() - guestJoining, 'ms');
   });
 
   it('relays two carrier networks through coturn with credentials the server issued', async () => {
-    const { host, guest } = await suite.call('carrier', 'carrier', { turn: true });
+    const { host, guest, guestJoining } = await suite.call('carrier', 'carrier', { turn: true });
     for (const person of [host, guest]) await waitForTiles(person.page, 1, 30_000);
 
     for (const person of [host, guest]) {
@@ -84,6 +86,7 @@ describeIf(available)('calls through the network lab', () => {
       expect(suite.coturn().output()).toContain(`user <${pair.turnUsername}>: incoming packet ALLOCATE processed, success`);
     }
     await expectMediaBothWays(host, guest);
+    figure('time to media: TURN over UDP (two carrier NATs)', Date.now() - guestJoining, 'ms');
   });
 
   (firefoxHere ? it : it.skip)('relays a Chromium and a Firefox person on two carrier networks through coturn, with video and audio both ways', async () => {
@@ -130,7 +133,7 @@ describeIf(available)('calls through the network lab', () => {
   });
 
   it('connects someone whose network blocks UDP through TURN over TCP', async () => {
-    const { host, guest } = await suite.call('home', 'udp-blocked', { turn: true });
+    const { host, guest, guestJoining } = await suite.call('home', 'udp-blocked', { turn: true });
     for (const person of [host, guest]) await waitForTiles(person.page, 1, 30_000);
 
     const guestPair = await connectedPair(guest.page, (read) => read.local === 'relay');
@@ -139,6 +142,7 @@ describeIf(available)('calls through the network lab', () => {
     const hostPair = await connectedPair(host.page, (read) => read.remote === 'relay');
     expect(hostPair.remote).toBe('relay');
     await expectMediaBothWays(host, guest);
+    figure('time to media: TURN over TCP (UDP blocked)', Date.now() - guestJoining, 'ms');
   });
 
   it('shows someone whose network vanished as reconnecting, then drops them and closes their attendance as disconnected', async () => {

@@ -3,6 +3,7 @@ import { labAvailable } from '@mesh-meet/net-lab';
 import { CHROMIUM, describeIf, haveBinaries, waitFor } from '@mesh-meet/testing';
 import { createMeeting, iceStates, joinMeeting, pollUntil, receivingAudio, waitForFramesFromAll, waitForTiles } from '@mesh-meet/testing/meeting-ui';
 import { attendance } from './support/attendance';
+import { figure } from './support/figures';
 import { advancing, frameLog, longestPause, recordFrames, recoveredAfter } from './support/frames';
 import { type Person, labSuite } from './support/lab-suite';
 import { inboundVideo, sending } from './support/stats';
@@ -77,7 +78,7 @@ async function recoveryTime(people: Person[], since: number): Promise<number> {
       // Two seconds at least: frames already queued when the path broke must not pass for recovered ones.
       return now - since > 2000 && logs.every((log) => Object.values(log.frames).every((times) => advancing(times, since, now, 3, 2000)));
     },
-    { what: 'frames advancing again on every page', timeoutMs: 60_000, intervalMs: 500 },
+    { what: 'frames advancing again on every page', timeoutMs: 90_000, intervalMs: 1000 },
   );
   try {
     await recovered;
@@ -86,8 +87,11 @@ async function recoveryTime(people: Person[], since: number): Promise<number> {
     const now = Date.now();
     for (const [index, person] of people.entries()) {
       const states = await person.page.evaluate(iceStates);
-      const recent = Object.entries(logs[index].frames).map(([name, times]) => `${name} ${times.filter((time) => time > now - 5000).length}`);
-      console.log(`${person.network.label}: connections ${JSON.stringify(states)}; frames in the last 5 s: ${recent.join(', ')}`);
+      const count = (times: number[], from: number, to: number) => times.filter((time) => time > from && time <= to).length;
+      const recent = Object.entries(logs[index].frames).map(
+        ([name, times]) => `${name} ${count(times, since - 5000, since)} before the switch, ${count(times, now - 5000, now)} in the last 5 s`,
+      );
+      console.log(`${person.network.label}: connections ${JSON.stringify(states)}; frames: ${recent.join('; ')}`);
     }
     throw error;
   }
@@ -98,11 +102,6 @@ function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
-
-/** One line per figure for the bench (apps/bench networks section) to pick up from the test output. */
-function figure(name: string, value: number | number[], unit: string): void {
-  console.log(`NETWORK-FIGURES ${JSON.stringify({ name, value, unit })}`);
 }
 
 describeIf(available)('calls through changing networks (network lab)', () => {
@@ -145,6 +144,7 @@ describeIf(available)('calls through changing networks (network lab)', () => {
 
     for (const variant of ['a', 'a', 'a', 'b', 'b', 'b'] as const) {
       const before = await call.phone.page.evaluate(iceStates);
+      console.log(`phone's connections before: ${JSON.stringify(before)}`);
       const switched = await move(variant);
       const recovered = await recoveryTime(call.everyone, switched);
       recoveries[variant].push(recovered);

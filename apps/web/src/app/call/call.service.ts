@@ -22,7 +22,7 @@ const LEAVE_ACK_WAIT_MS = 1500;
 /** A rejoin the server could not serve yet (UNAVAILABLE) is tried again this often, 2 s, 4 s … apart. */
 const MAX_REJOIN_RETRIES = 5;
 /** How long the server may take to answer before a connection whose peers' ICE broke counts as dead too. */
-const SIGNALING_PROBE_MS = 3000;
+const SIGNALING_PROBE_MS = 5000;
 
 /**
  * Runs one call: joins through the signaling client, keeps one PeerSession
@@ -194,7 +194,7 @@ export class CallService {
       }),
       this.signaling.on('signal', ({ from, data }) => this.sessions.deliver(from, data)),
       // Their signaling dropped and came back: what was sent meanwhile is lost, the pair renegotiates.
-      this.signaling.on('peer-resumed', ({ peerId }) => void this.sessions.get(peerId)?.pathResumed()),
+      this.signaling.on('peer-resumed', ({ peerId }) => this.sessions.get(peerId)?.pathResumed()),
       this.signaling.on('peer-media-state', ({ peerId, ...media }) => this.store.updatePeer(peerId, { media })),
       this.signaling.on('chat-message', (message) => this.store.addChat(message)),
       this.signaling.on('room-updated', ({ locked }) => this.store.setLocked(locked)),
@@ -275,7 +275,7 @@ export class CallService {
           this.store.updatePeer(peer.peerId, { media: peer.media });
           // Signals sent while we were away are lost, and a path that still says `connected`
           // may be gone (a new network): every pair renegotiates, one side offering.
-          void this.sessions.get(peer.peerId)?.pathResumed();
+          this.sessions.get(peer.peerId)?.pathResumed();
         } else {
           // They joined while we were away and expect the offer from us, the earlier member.
           this.peerJoined(peer);

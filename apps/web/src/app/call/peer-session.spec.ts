@@ -437,7 +437,7 @@ describe('PeerSession', () => {
       await jest.advanceTimersByTimeAsync(0);
       await peer.handleSignal({ description: { type: 'answer', sdp: 'a' } });
       pc.setIceState('connected');
-      await peer.restartIce();
+      peer.restartIce();
       await jest.advanceTimersByTimeAsync(0);
       expect(pc.restartIce).toHaveBeenCalledTimes(1);
       expect(sent.filter((data) => 'description' in data)).toHaveLength(2);
@@ -447,28 +447,48 @@ describe('PeerSession', () => {
       expect(pc.restartIce).toHaveBeenCalledTimes(2);
     });
 
-    it('withdraws a restart offer still waiting for its answer (it went to a dead socket) and offers afresh', async () => {
+    it('sends an offer still waiting for its answer again (it may have gone to a dead socket) and restarts once that round completes', async () => {
       const { pc, peer, sent } = session();
-      pc.onnegotiationneeded?.();
-      await flush();
-      await peer.handleSignal({ description: { type: 'answer', sdp: 'a' } });
+      // As the browser does outside stable: restartIce() only marks the connection as needing a restart offer.
+      pc.restartIce.mockImplementation(() => pc.calls.push('restartIce'));
       pc.onnegotiationneeded?.();
       await flush();
       expect(pc.signalingState).toBe('have-local-offer');
-      await peer.restartIce();
+      peer.restartIce();
       await flush();
-      expect(pc.calls.filter((call) => call === 'setLocalDescription(rollback)')).toHaveLength(1);
-      expect(pc.calls.indexOf('setLocalDescription(rollback)')).toBeLessThan(pc.calls.indexOf('restartIce'));
-      expect(sent.filter((data) => 'description' in data).map((data) => 'description' in data && data.description.sdp)).toEqual(['offer-1', 'offer-2', 'offer-3']);
-      expect(pc.signalingState).toBe('have-local-offer');
+      const descriptions = () => sent.filter((data) => 'description' in data).map((data) => 'description' in data && data.description.sdp);
+      expect(descriptions()).toEqual(['offer-1', 'offer-1']);
+      expect(pc.calls).not.toContain('setLocalDescription(rollback)');
+      // Answered twice: the first answer completes the round, the second is stale and dropped.
+      await peer.handleSignal({ description: { type: 'answer', sdp: 'a1' } });
+      await flush();
+      await peer.handleSignal({ description: { type: 'answer', sdp: 'a1-again' } });
+      expect(pc.calls.filter((call) => call === 'setRemoteDescription(answer)')).toHaveLength(1);
+      expect(peer.currentFailure).toBeNull();
+      // Stable again, the browser asks for the restart offer restartIce() marked as needed.
+      expect(pc.calls).toContain('restartIce');
+      pc.onnegotiationneeded?.();
+      await flush();
+      expect(descriptions()).toEqual(['offer-1', 'offer-1', 'offer-2']);
     });
 
-    it('never withdraws the first offer: its answer may be on the way, and the m-lines would not match any more', async () => {
+    it('drops an answer that arrives while stable (to an offer given up on) instead of calling the negotiation failed', async () => {
+      const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+      const { pc, peer } = session({ polite: true, initiator: false });
+      await peer.handleSignal({ description: { type: 'offer', sdp: 'o' } });
+      await peer.handleSignal({ description: { type: 'answer', sdp: 'late' } });
+      expect(pc.calls).not.toContain('setRemoteDescription(answer)');
+      expect(peer.currentFailure).toBeNull();
+      expect(warn).not.toHaveBeenCalled();
+      warn.mockRestore();
+    });
+
+    it('never rolls back an offer on a resume, not even the first: its answer may be on the way', async () => {
       const { pc, peer } = session();
       pc.onnegotiationneeded?.();
       await flush();
-      await peer.restartIce();
-      await peer.pathResumed();
+      peer.restartIce();
+      peer.pathResumed();
       expect(pc.calls).not.toContain('setLocalDescription(rollback)');
       expect(pc.signalingState).toBe('have-local-offer');
     });
@@ -476,11 +496,11 @@ describe('PeerSession', () => {
     it('after a resume, the impolite side sends a fresh offer at once', async () => {
       const { pc, peer } = session({ polite: false });
       pc.setIceState('connected');
-      await peer.pathResumed();
+      peer.pathResumed();
       expect(pc.restartIce).toHaveBeenCalledTimes(1);
     });
 
-    it('after a resume, the polite side withdraws its own unanswered offer and answers the fresh one without offering itself', async () => {
+    it('after a resume, the polite side sends its own unanswered offer again and answers the fresh one without offering itself', async () => {
       jest.useFakeTimers();
       const { pc, peer, sent } = session({ polite: true, initiator: false, resumeOfferWaitMs: 3000 });
       await peer.handleSignal({ description: { type: 'offer', sdp: 'first' } });
@@ -488,12 +508,13 @@ describe('PeerSession', () => {
       pc.onnegotiationneeded?.();
       await jest.advanceTimersByTimeAsync(0);
       expect(pc.signalingState).toBe('have-local-offer');
-      await peer.pathResumed();
-      expect(pc.signalingState).toBe('stable');
+      peer.pathResumed();
+      expect(sent.at(-1)).toEqual({ description: { type: 'offer', sdp: 'offer-1' } });
+      // The impolite side's fresh offer collides with ours: polite, we roll back and answer it.
       await peer.handleSignal({ description: { type: 'offer', sdp: 'fresh' } });
       await jest.advanceTimersByTimeAsync(5000);
       expect(pc.restartIce).not.toHaveBeenCalled();
-      // The fake numbers descriptions by the offers it made: its one offer was withdrawn.
+      expect(pc.signalingState).toBe('stable');
       expect(sent.at(-1)).toEqual({ description: { type: 'answer', sdp: 'answer-1' } });
     });
 
@@ -502,7 +523,7 @@ describe('PeerSession', () => {
       const { pc, peer } = session({ polite: true, initiator: false, resumeOfferWaitMs: 3000 });
       await peer.handleSignal({ description: { type: 'offer', sdp: 'first' } });
       pc.setIceState('connected');
-      await peer.pathResumed();
+      peer.pathResumed();
       await jest.advanceTimersByTimeAsync(2900);
       expect(pc.restartIce).not.toHaveBeenCalled();
       await jest.advanceTimersByTimeAsync(200);
@@ -527,8 +548,8 @@ describe('PeerSession', () => {
         expect([impolite.pc.signalingState, polite.pc.signalingState]).toEqual(['stable', 'stable']);
 
         // Both learn of a network change at the same moment: their restart offers cross.
-        await sides[first].peer.restartIce();
-        await sides[first === 'polite' ? 'impolite' : 'polite'].peer.restartIce();
+        sides[first].peer.restartIce();
+        sides[first === 'polite' ? 'impolite' : 'polite'].peer.restartIce();
         await flush();
         await deliverAll();
         await flush();

@@ -200,17 +200,16 @@ export class PeerSession {
 
   /**
    * Restarts ICE at once, because the browser knows the path changed (the
-   * network changed, the browser came back online, the signaling connection
-   * resumed): waiting for ICE to notice would only add seconds. An offer of
-   * ours still waiting for its answer may have gone to a dead socket; it is
-   * withdrawn first, since restartIce() does nothing until the connection is
-   * stable again. If ICE is not back within the restart watch, the usual
-   * bounded ladder takes over.
+   * signaling connection resumed, or the other side did): waiting for ICE to
+   * notice would only add seconds. An offer of ours still waiting for its
+   * answer may have been lost on a dead socket: it is sent again (see
+   * resendPendingOffer), and the restart follows once that round completes
+   * (restartIce() waits for a stable connection). If ICE is not back within
+   * the restart watch, the usual bounded ladder takes over.
    */
-  async restartIce(): Promise<void> {
+  restartIce(): void {
     if (this.closed) return;
-    await this.withdrawOffer();
-    if (this.closed) return;
+    this.resendPendingOffer();
     this.pc.restartIce();
     clearTimeout(this.recoveryTimer);
     this.recoveryTimer = setTimeout(() => this.recover(), RESTART_WATCH_MS);
@@ -221,37 +220,35 @@ export class PeerSession {
    * other side did): what either side sent meanwhile may be lost. One side of
    * each pair sends the fresh offer, so the two do not collide: the impolite
    * one (the member who was there first and made the first offer). The polite
-   * side withdraws an offer of its own still unanswered and waits for that
-   * offer, restarting ICE itself only if none comes in time (the other side
-   * may not have heard of the resume).
+   * side sends again an offer of its own still unanswered, and waits for that
+   * fresh offer, restarting ICE itself only if none comes in time (the other
+   * side may not have heard of the resume).
    */
-  async pathResumed(): Promise<void> {
+  pathResumed(): void {
     if (this.closed) return;
     if (!this.options.polite) return this.restartIce();
-    await this.withdrawOffer();
+    this.resendPendingOffer();
     const offersBefore = this.remoteOffers;
     clearTimeout(this.offerWaitTimer);
     this.offerWaitTimer = setTimeout(() => {
-      if (this.remoteOffers === offersBefore) void this.restartIce();
+      if (this.remoteOffers === offersBefore) this.restartIce();
     }, this.options.resumeOfferWaitMs ?? RESUME_OFFER_WAIT_MS);
   }
 
   /**
-   * Rolls back an offer of ours still waiting for its answer (one being made
-   * right now goes out on the live socket). Never the first offer: rolled
-   * back, it takes its m-lines' mids with it, and if its answer was already
-   * on the way, the other side (which applied it) refuses every later offer
-   * from us, whose m-lines no longer match, for good. The first offer waits
-   * for its answer or its answer timeout.
+   * Sends again the offer we are waiting on an answer for, which may have
+   * gone to a dead socket. Not rolled back and replaced: if it did arrive and
+   * its answer is on the way, that answer would be applied to the new offer
+   * (the wrong ICE credentials), and a first offer rolled back takes its
+   * m-lines' mids with it, after which the other side refuses our offers for
+   * good. Sent twice, it is answered twice: the second answer finds us
+   * stable and is dropped (see handleDescription).
    */
-  private async withdrawOffer(): Promise<void> {
-    if (this.makingOffer || this.pc.signalingState !== 'have-local-offer' || !this.pc.currentRemoteDescription) return;
-    clearTimeout(this.answerTimer);
-    try {
-      await this.pc.setLocalDescription({ type: 'rollback' });
-    } catch {
-      // Closed meanwhile, or an answer made it stable: either way nothing is pending.
-    }
+  private resendPendingOffer(): void {
+    const pending = this.pc.localDescription;
+    if (this.makingOffer || this.pc.signalingState !== 'have-local-offer' || pending?.type !== 'offer') return;
+    this.options.sendSignal({ description: toDescriptionInit(pending) });
+    this.awaitAnswer();
   }
 
   get currentHealth(): PeerHealth {
@@ -340,6 +337,9 @@ export class PeerSession {
     const readyForOffer =
       !this.makingOffer && (this.pc.signalingState === 'stable' || this.settingRemoteAnswer);
     if (description.type === 'offer') this.remoteOffers += 1;
+    // An answer with nothing to answer: a second answer to an offer sent twice after a
+    // resume, or one to an offer given up on (its answer timeout passed). Stale, not a failure.
+    if (description.type === 'answer' && this.pc.signalingState === 'stable' && !this.settingRemoteAnswer) return;
     const offerCollision = description.type === 'offer' && !readyForOffer;
     this.ignoreOffer = !this.options.polite && offerCollision;
     if (this.ignoreOffer) return;
