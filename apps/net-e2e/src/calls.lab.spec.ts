@@ -1,4 +1,3 @@
-import type { Page } from 'playwright-core';
 import { labAvailable } from '@mesh-meet/net-lab';
 import { CHROMIUM, describeIf, FIREFOX, haveBinaries, TURNSERVER } from '@mesh-meet/testing';
 import {
