@@ -285,8 +285,28 @@ describe('PeerSession', () => {
       peer.close();
     });
 
-    it('treats an offer nobody answers as a failed negotiation and offers again', async () => {
+    it('sends a first offer nobody answers again, never rolling it back (a slow answer would never match a new one)', async () => {
       const { pc, peer, sent } = session({ answerTimeoutMs: 8000 });
+      pc.onnegotiationneeded?.();
+      await jest.advanceTimersByTimeAsync(8000);
+      await jest.advanceTimersByTimeAsync(8000);
+      expect(pc.calls).not.toContain('setLocalDescription(rollback)');
+      expect(sent.filter((data) => 'description' in data)).toEqual([
+        { description: { type: 'offer', sdp: 'offer-1' } },
+        { description: { type: 'offer', sdp: 'offer-1' } },
+        { description: { type: 'offer', sdp: 'offer-1' } },
+      ]);
+      await peer.handleSignal({ description: { type: 'answer', sdp: 'slow' } });
+      expect(pc.signalingState).toBe('stable');
+      peer.close();
+    });
+
+    it('treats a restart offer nobody answers as a failed negotiation and offers again', async () => {
+      const { pc, peer, sent } = session({ answerTimeoutMs: 8000 });
+      pc.onnegotiationneeded?.();
+      await jest.advanceTimersByTimeAsync(0);
+      await peer.handleSignal({ description: { type: 'answer', sdp: 'a' } });
+      sent.length = 0;
       pc.onnegotiationneeded?.();
       await jest.advanceTimersByTimeAsync(7999);
       expect(peer.currentFailure).toBeNull();

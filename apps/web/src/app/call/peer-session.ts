@@ -327,7 +327,12 @@ export class PeerSession {
   private awaitAnswer(): void {
     clearTimeout(this.answerTimer);
     this.answerTimer = setTimeout(() => {
-      if (this.pc.signalingState === 'have-local-offer') void this.negotiationFailed('answer', new Error('no answer to our offer'));
+      if (this.pc.signalingState !== 'have-local-offer') return;
+      // A first offer is never rolled back (see resendPendingOffer): if the other side applied it and
+      // its answer is merely slow, a new first offer would never match again. It is sent again
+      // instead, until it is answered or the connect deadline calls the pair failed.
+      if (!this.pc.currentRemoteDescription) return this.resendPendingOffer();
+      void this.negotiationFailed('answer', new Error('no answer to our offer'));
     }, this.options.answerTimeoutMs ?? 8000);
   }
 
