@@ -30,6 +30,8 @@ const RECOVERY_BOUND_MS = 20_000;
 interface Call {
   /** When the call's pages started logging (the console lines' clock). */
   started: number;
+  /** The app server's log lines about joins, resumes and departures, for a failure's report. */
+  serverEvents: () => string[];
   host: Person;
   phone: Person;
   third: Person;
@@ -60,14 +62,20 @@ async function threePersonCall(suite: ReturnType<typeof labSuite>, title: string
   for (const person of everyone) await waitForTiles(person.page, 2, 30_000);
   for (const person of everyone) await waitForFramesFromAll(person.page, 5, 40_000);
   for (const person of everyone) await person.page.evaluate(recordFrames);
-  return { started, host, phone, third, hostUrl, everyone };
+    const serverEvents = () =>
+    app
+      .output()
+      .split('\n')
+      .filter((line) => /"msg":"(joined|resumed|left|disconnected)/.test(line))
+      .map((line) => line.slice(0, 200));
+  return { started, serverEvents, host, phone, third, hostUrl, everyone };
 }
 
 /**
  * Waits until every tile on every page shows frames again after `since`,
  * and returns how long after `since` the last of them came back.
  */
-async function recoveryTime(people: Person[], since: number): Promise<number> {
+async function recoveryTime(people: Person[], since: number, serverEvents: () => string[] = () => []): Promise<number> {
   // The frames from a while before the switch on: enough to see where the picture stopped.
   const read = () => Promise.all(people.map((person) => person.page.evaluate(frameLog, since - 5000)));
   let logs = await read();
@@ -93,6 +101,7 @@ async function recoveryTime(people: Person[], since: number): Promise<number> {
       );
       console.log(`${person.network.label}: connections ${JSON.stringify(states)}; frames: ${recent.join('; ')}`);
     }
+    console.log(`server: ${serverEvents().join('\n')}`);
     throw error;
   }
   return Math.max(...logs.flatMap((log) => Object.values(log.frames).map((times) => recoveredAfter(times, since))));
@@ -146,7 +155,7 @@ describeIf(available)('calls through changing networks (network lab)', () => {
       const before = await call.phone.page.evaluate(iceStates);
       console.log(`phone's connections before: ${JSON.stringify(before)}`);
       const switched = await move(variant);
-      const recovered = await recoveryTime(call.everyone, switched);
+      const recovered = await recoveryTime(call.everyone, switched, call.serverEvents);
       recoveries[variant].push(recovered);
       console.log(`[test +${Date.now() - call.started} ms] network change (${variant}) to ${current === wifi ? 'Wi-Fi' : '4G'}: frames back on every page ${recovered} ms after the switch`);
       expect(recovered).toBeLessThan(RECOVERY_BOUND_MS);
@@ -248,13 +257,18 @@ describeIf(available)('calls through changing networks (network lab)', () => {
 
     // Back on the signaling channel: a chat message from the guest reaches the host.
     await guest.page.getByTestId('toggle-chat').click();
-    await guest.page.getByTestId('chat-input').fill('back again');
     await waitFor(
       async () => {
-        if (await guest.page.getByTestId('chat-send').isEnabled()) await guest.page.getByTestId('chat-send').click();
-        return (await host.page.evaluate(() => document.body.textContent ?? '')).includes('back again');
+        // Sent while the connection is still down, a message is lost (the input empties anyway): type it again.
+        await guest.page.getByTestId('chat-input').fill('back again');
+        await guest.page.getByTestId('chat-send').click();
+        return waitFor(async () => (await host.page.evaluate(() => document.body.textContent ?? '')).includes('back again'), {
+          what: 'the message at the host',
+          timeoutMs: 3000,
+          intervalMs: 250,
+        }).catch(() => false);
       },
-      { what: "the guest's chat message at the host", timeoutMs: 60_000, intervalMs: 1000 },
+      { what: "the guest's chat message at the host", timeoutMs: 60_000, intervalMs: 500 },
     );
     const resumed = Date.now() - restored;
     console.log(`signaling outage: chat through again ${resumed} ms after the path came back`);
