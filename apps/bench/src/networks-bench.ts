@@ -5,6 +5,9 @@ import { REPO_ROOT } from '@mesh-meet/testing';
 import { spawnManaged } from './processes';
 import { median } from './stats';
 
+/** The lab cases that measure something (a name pattern for jest's -t); the others only pass or fail. */
+const FIGURE_CASES = 'directly, with video|relays two carrier networks through coturn|through TURN over TCP|Wi-Fi and 4G|narrow, lossy uplink|signaling outage';
+
 export interface NetworkFigure {
   name: string;
   unit: string;
@@ -34,7 +37,7 @@ export async function runNetworksBench(runs: number, log: (line: string) => void
   try {
     for (let run = 1; run <= runs; run += 1) {
       log(`networks: lab run ${run} of ${runs}`);
-      const jest = spawnManaged('net-e2e', process.execPath, [join(REPO_ROOT, 'node_modules/jest/bin/jest.js'), '-c', 'apps/net-e2e/jest.config.cjs'], {
+      const jest = spawnManaged('net-e2e', process.execPath, [join(REPO_ROOT, 'node_modules/jest/bin/jest.js'), '-c', 'apps/net-e2e/jest.config.cjs', '-t', FIGURE_CASES], {
         env: {
           NODE_OPTIONS: `${process.env['NODE_OPTIONS'] ?? ''} --experimental-vm-modules`,
           NETWORK_FIGURES_FILE: file,
