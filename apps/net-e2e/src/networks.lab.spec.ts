@@ -1,7 +1,7 @@
 import type { ClientNetwork } from '@mesh-meet/net-lab';
 import { labAvailable } from '@mesh-meet/net-lab';
 import { CHROMIUM, describeIf, haveBinaries, waitFor } from '@mesh-meet/testing';
-import { createMeeting, iceStates, joinMeeting, pollUntil, receivingAudio, waitForFramesFromAll, waitForTiles } from '@mesh-meet/testing/meeting-ui';
+import { chatTexts, createMeeting, iceStates, joinMeeting, pollUntil, receivingAudio, waitForFramesFromAll, waitForTiles } from '@mesh-meet/testing/meeting-ui';
 import { attendance } from './support/attendance';
 import { figure } from './support/figures';
 import { advancing, frameLog, longestPause, recordFrames, recoveredAfter } from './support/frames';
@@ -256,13 +256,14 @@ describeIf(available)('calls through changing networks (network lab)', () => {
     expect(heard.every(Boolean)).toBe(true);
 
     // Back on the signaling channel: a chat message from the guest reaches the host.
-    await guest.page.getByTestId('toggle-chat').click();
+    // Messages are on the page only while the chat panel is open.
+    for (const person of [host, guest]) await person.page.getByTestId('toggle-chat').click();
     await waitFor(
       async () => {
         // Sent while the connection is still down, a message is lost (the input empties anyway): type it again.
         await guest.page.getByTestId('chat-input').fill('back again');
         await guest.page.getByTestId('chat-send').click();
-        return waitFor(async () => (await host.page.evaluate(() => document.body.textContent ?? '')).includes('back again'), {
+        return waitFor(async () => (await host.page.evaluate(chatTexts)).some((text) => text.includes('back again')), {
           what: 'the message at the host',
           timeoutMs: 3000,
           intervalMs: 250,
