@@ -142,7 +142,7 @@ const SEND_FROM_ONE_SOCKET = `
 
     await expect(read()).rejects.toThrow(/ECONNREFUSED/);
     expect(existsSync(lab.files)).toBe(false);
-  });
+  }, 30_000);
 
   it('removes every namespace, process and file it made', () => {
     lab = NetLab.create();
