@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only=relay,idle,flood,frames,weight,property] [-- --out=FILE]`
+ * `npm run bench [-- --quick] [-- --only=relay,idle,flood,frames,weight,property,networks] [-- --out=FILE]`
  *
  * Runs every benchmark of issue 5 against the built server and web app, the
  * baselines beside ours in the same run, prints the table and writes it to
@@ -16,13 +16,14 @@ import { runFramesBench } from './browser/frames-bench';
 import { runWeightBench } from './browser/weight-bench';
 import { runFloodBench } from './flood-bench';
 import { runIdleBench } from './idle-bench';
+import { runNetworksBench } from './networks-bench';
 import { WATCHDOG_MS, installCleanup, stopAll } from './processes';
 import { runPropertyBench } from './property-bench';
 import { type SystemKey, runRelayBench } from './relay/relay-bench';
-import { type BenchResults, renderResults, spliceInto } from './report';
+import { type BenchResults, NETWORKS_BEGIN, NETWORKS_END, renderNetworks, renderResults, spliceInto } from './report';
 import { removeTempDirs, startOurs } from './servers';
 
-const SECTIONS = ['relay', 'idle', 'flood', 'frames', 'weight', 'property'] as const;
+const SECTIONS = ['relay', 'idle', 'flood', 'frames', 'weight', 'property', 'networks'] as const;
 type Section = (typeof SECTIONS)[number];
 
 interface Options {
@@ -44,7 +45,8 @@ function parseArgs(argv: string[]): Options {
   );
   const out =
     argv.find((arg) => arg.startsWith('--out='))?.slice('--out='.length) ??
-    (quick || only || argv.some((arg) => /^--(rates|systems)=/.test(arg)) ? 'test-output/bench/performance.md' : 'docs/performance.md');
+    // The network lab's block is its own: a run of that section alone still writes it to the document.
+    ((quick || only || argv.some((arg) => /^--(rates|systems)=/.test(arg))) && only !== 'networks' ? 'test-output/bench/performance.md' : 'docs/performance.md');
   const rates = argv
     .find((arg) => arg.startsWith('--rates='))
     ?.slice('--rates='.length)
@@ -70,10 +72,12 @@ async function main(): Promise<void> {
     await browser?.close().catch(() => undefined);
     removeTempDirs();
   });
+  // The network lab's runs (several minutes each) come on top of the rest.
+  const limitMs = WATCHDOG_MS + (options.sections.has('networks') ? 30 * 60_000 : 0);
   const watchdog = setTimeout(() => {
-    process.stderr.write(`bench: still running after ${WATCHDOG_MS / 60_000} min; stopping\n`);
+    process.stderr.write(`bench: still running after ${limitMs / 60_000} min; stopping\n`);
     void stopAll().then(() => process.exit(1));
-  }, WATCHDOG_MS);
+  }, limitMs);
   watchdog.unref();
 
   const loads: number[] = [loadavg()[0]];
@@ -156,6 +160,9 @@ async function main(): Promise<void> {
         }
       }
     }
+    if (options.sections.has('networks')) {
+      results.networks = await timed('networks', () => runNetworksBench(options.quick ? 1 : 3, log));
+    }
   } finally {
     await stopAll();
     removeTempDirs();
@@ -175,7 +182,10 @@ async function main(): Promise<void> {
   } catch {
     existing = undefined;
   }
-  writeFileSync(options.out, spliceInto(existing, block));
+  const networksOnly = options.sections.size === 1 && results.networks !== undefined;
+  let written = networksOnly ? existing : spliceInto(existing, block);
+  if (results.networks) written = spliceInto(written, renderNetworks(results.networks, results.environment), NETWORKS_BEGIN, NETWORKS_END);
+  writeFileSync(options.out, written ?? '');
   const rawFile = join(REPO_ROOT, 'test-output/bench', options.quick ? 'results-quick.json' : 'results.json');
   mkdirSync(dirname(rawFile), { recursive: true });
   writeFileSync(rawFile, JSON.stringify(results, null, 2));

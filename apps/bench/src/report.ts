@@ -1,3 +1,4 @@
+import type { NetworksResult } from './networks-bench';
 /** Turns the results of a run into the Markdown of docs/performance.md. */
 import type { FramesKey, FramesResult } from './browser/frames-bench';
 import type { WeightResult } from './browser/weight-bench';
@@ -9,6 +10,9 @@ import { median, ratio } from './stats';
 
 export const BEGIN = '<!-- bench:begin (written by npm run bench; edit outside these markers) -->';
 export const END = '<!-- bench:end -->';
+/** The network lab's figures have a block of their own: they take root and many minutes, and are run on their own (`--only=networks`). */
+export const NETWORKS_BEGIN = '<!-- bench:networks:begin (written by npm run bench -- --only=networks; edit outside these markers) -->';
+export const NETWORKS_END = '<!-- bench:networks:end -->';
 
 export interface Environment {
   date: string;
@@ -32,6 +36,7 @@ export interface BenchResults {
   frames?: FramesResult;
   weight?: WeightResult;
   property?: PropertyBenchResult;
+  networks?: NetworksResult;
   skipped: string[];
 }
 
@@ -312,11 +317,35 @@ export function renderResults(results: BenchResults): string {
 }
 
 /** Replaces the generated block of an existing document, keeping what people wrote around it. */
-export function spliceInto(existing: string | undefined, block: string): string {
+export function spliceInto(existing: string | undefined, block: string, begin = BEGIN, end = END): string {
   if (existing) {
-    const start = existing.indexOf(BEGIN);
-    const end = existing.indexOf(END);
-    if (start >= 0 && end > start) return existing.slice(0, start) + block + existing.slice(end + END.length);
+    const from = existing.indexOf(begin);
+    const to = existing.indexOf(end);
+    if (from >= 0 && to > from) return existing.slice(0, from) + block + existing.slice(to + end.length);
+    if (begin !== BEGIN) return `${existing.trimEnd()}\n\n${block}\n`;
   }
   return `# Performance\n\n${block}\n`;
+}
+
+/** The network lab's block: medians over the runs, with every value, and the machine they ran on. */
+export function renderNetworks(networks: NetworksResult, environment: Environment): string {
+  const lines = [
+    NETWORKS_BEGIN,
+    '',
+    `Measured **${environment.date}** with \`${environment.command}\`: ${networks.runs} runs of the lab's cases (apps/net-e2e)` +
+      `${networks.failedRuns ? `, ${networks.failedRuns} of them with a failing case` : ''}.`,
+    '',
+    `Machine: ${environment.cores} cores (${environment.cpuModel}), ${fixed(environment.memoryGiB, 0)} GiB memory, Linux ${environment.kernel}; ` +
+      `Node ${environment.node}. Load average (1 min) ${fixed(environment.loadAverage.start, 2)} at the start, ${fixed(environment.loadAverage.max, 2)} at most: ` +
+      'three Chromiums share these cores with whatever else runs, so the times are the median of what a loaded machine gives.',
+    '',
+    '| figure | median | values (every run) |',
+    '|---|---:|---|',
+  ];
+  for (const figure of networks.figures) {
+    lines.push(`| ${figure.name} | ${fixed(figure.median, figure.unit === 's' ? 2 : 0)} ${figure.unit} | ${figure.values.join(', ')} |`);
+  }
+  if (!networks.figures.length) lines.push('| (no figures: the lab did not run; it needs root and network namespaces) | | |');
+  lines.push('', NETWORKS_END);
+  return lines.join('\n');
 }

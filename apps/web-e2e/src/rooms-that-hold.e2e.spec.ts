@@ -8,7 +8,7 @@ const describeInBrowser = available ? describe : describe.skip;
 
 /**
  * Issue 13 in real Chromium: leaving is seen at once (a closed tab or a page
- * left does not wait out the server's resume grace, 10 s by default), and a
+ * left does not wait out the server's resume grace, 30 s by default), and a
  * removal sticks for the same browser.
  */
 describeInBrowser('rooms that hold, in real Chromium', () => {

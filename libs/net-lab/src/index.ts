@@ -5,6 +5,6 @@
  * run makes and removes. Test code only; needs root. See README "Network lab".
  */
 export * from './lib/availability';
-export { INTERNET_HOST, INTERNET_PEER_RANGE, INTERNET_RANGE, NetLab, type Participant, cleanStale } from './lib/lab';
+export { type ClientNetwork, INTERNET_HOST, INTERNET_PEER_RANGE, INTERNET_RANGE, NetLab, type Participant, cleanStale } from './lib/lab';
 export { type LoopbackBridge } from './lib/loopback-bridge';
 export { type Direction, type Loss, type NetworkKind } from './lib/rules';

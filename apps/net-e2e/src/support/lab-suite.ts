@@ -146,12 +146,18 @@ export function labSuite() {
   }
 
   /** A host on `hostKind` creates a meeting and a guest on `guestKind` joins it. */
-  async function call(hostKind: NetworkKind, guestKind: NetworkKind, options: { turn: boolean }): Promise<{ host: Person; guest: Person; hostUrl: string }> {
+  /** `guestJoining`: Date.now() as the guest started joining (for time-to-media figures). */
+  async function call(
+    hostKind: NetworkKind,
+    guestKind: NetworkKind,
+    options: { turn: boolean },
+  ): Promise<{ host: Person; guest: Person; hostUrl: string; guestJoining: number }> {
     const [app, host, guest] = await Promise.all([server(options.turn), person(hostKind, 'host'), person(guestKind, 'guest')]);
     const { hostUrl, guestUrl } = await createMeeting(host.page, app.url, `Lab ${hostKind}-${guestKind}`);
     await joinMeeting(host.page, hostUrl, 'Host');
+    const guestJoining = Date.now();
     await joinMeeting(guest.page, guestUrl, 'Guest');
-    return { host, guest, hostUrl };
+    return { host, guest, hostUrl, guestJoining };
   }
 
   function turnServer(): Coturn {

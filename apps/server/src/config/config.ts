@@ -90,7 +90,9 @@ export const envSchema = z.object({
   /** Directory of the built web app; absent: dist/apps/web/browser when it exists. */
   WEB_DIR: z.string().optional(),
   /** How long a dropped connection keeps its place for a resume (ms); 0 leaves at once. */
-  RECONNECT_GRACE_MS: z.coerce.number().int().min(0).max(120000).default(10000),
+  // 30 s: the server notices a silent connection only at its ping timeout (10-20 s after the path broke),
+  // and a signaling outage of 20 s while media still flows (network lab, case 5) must not drop anyone.
+  RECONNECT_GRACE_MS: z.coerce.number().int().min(0).max(120000).default(30000),
   /**
    * Open sockets one client address may hold on this process (a per-process
    * count: with several processes an address may hold this many on each).

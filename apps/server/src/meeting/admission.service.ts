@@ -161,9 +161,11 @@ export class AdmissionService {
   }
 
   /**
-   * Takes a dropped member back on a new connection: same peer id, the others
-   * are not told anything, so their peer connections (which do not depend on
-   * the signaling socket) keep flowing. Null when there is nothing to resume.
+   * Takes a dropped member back on a new connection: same peer id, and the
+   * others' peer connections (which do not depend on the signaling socket)
+   * are kept. The others are told `peer-resumed`, not a leave and a join:
+   * signals to or from that member while it was away are lost, and the side
+   * that offers must send a fresh one. Null when there is nothing to resume.
    */
   private async resume(
     socket: SignalingSocket,
@@ -177,6 +179,8 @@ export class AdmissionService {
     this.presence.resumed(member.peerId);
     if (previous.nodeId !== member.nodeId) await this.moveAttendance(member);
     await this.channels.bind(socket, member);
+    // Before the ack: the others learn of it before the resumed member's first new signal reaches them.
+    socket.to(meetingChannel(room.id)).emit('peer-resumed', { peerId: member.peerId });
     const others = (await this.store.list(room.id)).filter((other) => other.peerId !== member.peerId);
     this.logger.info('resumed', { roomId: room.id, peerId: member.peerId });
     const identity = await this.identities.tokenFor(member.userId);

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import type { AttendanceResponse, ChatMessage, JoinAck, OkAck, PeerJoined, PeerLeft, SignalEvent } from '@mesh-meet/protocol';
+import type { AttendanceResponse, ChatMessage, JoinAck, OkAck, PeerJoined, PeerLeft, PeerResumed, SignalEvent } from '@mesh-meet/protocol';
 import { type TestServer, startTestServer } from '../testing/test-server';
 import {
   type TestSocket,
@@ -387,12 +387,13 @@ describe('resuming after a dropped connection', () => {
   });
   afterAll(() => server.close());
 
-  it('keeps the peer id and tells the others nothing when the browser comes back in time', async () => {
+  it('keeps the peer id and tells the others only peer-resumed when the browser comes back in time', async () => {
     const room = await createRoom(server.url);
     const stays = await joinAs(server.url, room.roomId, 'Stays');
     const drops = await joinAs(server.url, room.roomId, 'Drops');
     const departures = recordEvents<PeerLeft>(stays.socket, 'peer-left');
     const arrivals = recordEvents<PeerJoined>(stays.socket, 'peer-joined');
+    const resumes = recordEvents<PeerResumed>(stays.socket, 'peer-resumed');
     dropConnection(drops.socket);
 
     const again = await connectClient(server.url);
@@ -410,6 +411,8 @@ describe('resuming after a dropped connection', () => {
     expect((await delivered).from).toBe(stays.joined.self.peerId);
     expect(departures).toEqual([]);
     expect(arrivals).toEqual([]);
+    // Told before the resumed member's ack: signals sent to it while it was away are lost.
+    expect(resumes).toEqual([{ peerId: drops.joined.self.peerId }]);
     stays.socket.disconnect();
     again.disconnect();
   });

@@ -9,6 +9,10 @@ type Listener = (...args: unknown[]) => void;
 export class FakeSocket {
   private readonly listeners = new Map<string, Listener[]>();
   disconnected = false;
+  /** As Socket.IO's: true from a `connect` the spec fires until a `disconnect`. */
+  connected = false;
+  /** The Manager's engine: closing it is how the client forces a reconnect. */
+  readonly io = { engine: { close: jest.fn() } };
   /** Every emit, acked or not, in order. */
   readonly emitted: Array<{ event: string; args: unknown[] }> = [];
   /** The server's answer to an acked emit (a value or a promise of one). */
@@ -25,6 +29,8 @@ export class FakeSocket {
   }
 
   fire(event: string, ...args: unknown[]): void {
+    if (event === 'connect') this.connected = true;
+    if (event === 'disconnect') this.connected = false;
     for (const listener of this.listeners.get(event) ?? []) listener(...args);
   }
 

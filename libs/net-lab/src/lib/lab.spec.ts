@@ -78,7 +78,35 @@ const SEND_FROM_ONE_SOCKET = `
     } finally {
       probe.child.kill('SIGKILL');
     }
-  });
+    // Node started in namespaces, one after another: seconds on a loaded machine.
+  }, 30_000);
+
+  it('moves a client between two networks as a phone does: the preferred one while both are up, the other once it goes', async () => {
+    lab = NetLab.create();
+    const phone = lab.addParticipant('home');
+    const [wifi] = lab.networksOf(phone);
+    const mobile = lab.addNetwork(phone, 'carrier');
+    expect(lab.networksOf(phone)).toEqual([wifi, mobile]);
+    const probe = startMappingProbe(lab);
+    const sources = () => new Set(probe.seen().map((line) => line.split(' ')[1].split(':')[0]));
+    try {
+      await probe.ready;
+      lab.setNetworkUp(mobile, true);
+      expect(nodeIn(phone.client, SEND_FROM_ONE_SOCKET)).toContain('answered');
+      await probe.lines(2);
+      expect(sources()).toEqual(new Set([wifi.publicAddress]));
+
+      lab.setNetworkUp(wifi, false);
+      expect(nodeIn(phone.client, SEND_FROM_ONE_SOCKET)).toContain('answered');
+      await probe.lines(4);
+      expect(sources()).toEqual(new Set([wifi.publicAddress, mobile.publicAddress]));
+
+      lab.setNetworkUp(mobile, false);
+      expect(nodeIn(phone.client, SEND_FROM_ONE_SOCKET)).not.toContain('answered');
+    } finally {
+      probe.child.kill('SIGKILL');
+    }
+  }, 30_000);
 
   it('lets only TCP out of a UDP-blocked network', () => {
     lab = NetLab.create();
@@ -114,7 +142,7 @@ const SEND_FROM_ONE_SOCKET = `
 
     await expect(read()).rejects.toThrow(/ECONNREFUSED/);
     expect(existsSync(lab.files)).toBe(false);
-  });
+  }, 30_000);
 
   it('removes every namespace, process and file it made', () => {
     lab = NetLab.create();

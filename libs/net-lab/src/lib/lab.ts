@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { IP, NFT, TC, enter, run, runIn } from './command';
 import { type LoopbackBridge, bridgeLoopback } from './loopback-bridge';
 import { LAB_PREFIX, isStale, labName } from './names';
-import { type Direction, type Loss, type NetworkKind, lossRuleset, rateCapArgs, removeRateCapArgs, routerRuleset } from './rules';
+import { type Direction, type Loss, type NetworkKind, blockedPortsRuleset, lossRuleset, rateCapArgs, removeRateCapArgs, routerRuleset } from './rules';
 
 /**
  * The lab's "internet": the benchmarking range (RFC 2544), never routed on
@@ -31,6 +31,24 @@ export interface Participant {
 }
 
 /**
+ * One network a participant's client namespace is on: an interface there
+ * (`eth0` for the first, `eth1`, … for more) behind its own router. A phone
+ * has two: Wi-Fi (say a home router) and 4G (a carrier router).
+ */
+export interface ClientNetwork {
+  readonly participant: Participant;
+  readonly kind: NetworkKind;
+  readonly router: string;
+  /** The interface in the participant's client namespace. */
+  readonly device: string;
+  readonly clientAddress: string;
+  readonly gateway: string;
+  readonly publicAddress: string;
+  /** The default route's metric: the lower one wins while two networks are up (Wi-Fi over 4G, as phones do). */
+  readonly metric: number;
+}
+
+/**
  * Small networks out of Linux network namespaces: one "internet" namespace
  * holding a bridge on 198.18.0.0/15, and per participant a router namespace
  * (NAT of the chosen kind) with a client namespace behind it on
@@ -46,6 +64,10 @@ export class NetLab {
   readonly internet: string;
   private readonly namespaces: string[] = [];
   private readonly participants: Participant[] = [];
+  /** Every participant's networks, its first (eth0) first. */
+  private readonly clientNetworks = new Map<Participant, ClientNetwork[]>();
+  /** Routers made so far: each one's number picks its names and addresses. */
+  private routers = 0;
   private readonly bridges: LoopbackBridge[] = [];
   /**
    * A directory for the run's files (browser wrappers, and what the tests
@@ -83,36 +105,94 @@ export class NetLab {
 
   /** A participant's network: a router of `kind` on the internet and a client behind it. */
   addParticipant(kind: NetworkKind, label = `p${this.participants.length + 1}`): Participant {
-    const n = this.participants.length + 1;
-    if (n > 250) throw new Error('the lab addresses at most 250 participants');
-    const router = labName(this.pid, `r${n}`);
+    const n = this.routers + 1;
     const client = labName(this.pid, `c${n}`);
     const participant: Participant = {
       label,
       kind,
-      router,
+      router: labName(this.pid, `r${n}`),
       client,
       publicAddress: `198.18.${n}.1`,
       clientAddress: `10.${n}.0.2`,
     };
-    this.addNamespace(router);
     this.addNamespace(client);
+    this.participants.push(participant);
+    const first = this.addRouter(participant, kind, 'eth0', 0);
+    this.setNetworkUp(first, true);
+    return participant;
+  }
+
+  /**
+   * Another network beside the participant's first (4G beside Wi-Fi): a new
+   * router of `kind` and a new interface in the same client namespace, down
+   * until `setNetworkUp`. Its default route has a higher metric than the ones
+   * before it, so while both are up the earlier one carries the traffic.
+   */
+  addNetwork(participant: Participant, kind: NetworkKind): ClientNetwork {
+    const networks = this.networksOf(participant);
+    return this.addRouter(participant, kind, `eth${networks.length}`, 100 * networks.length);
+  }
+
+  /** The participant's networks, its first (eth0, made with the participant) first. */
+  networksOf(participant: Participant): ClientNetwork[] {
+    const networks = this.clientNetworks.get(participant);
+    if (!networks) throw new Error(`${participant.label} is not a participant of this lab`);
+    return networks;
+  }
+
+  /**
+   * Brings a client network up (link, address, default route) or takes it
+   * down as a phone does when it leaves Wi-Fi: the link goes down and the
+   * address with it, so sockets bound to it can send nothing any more (they
+   * are not reset: the other end finds out by its own timeouts).
+   */
+  setNetworkUp(network: ClientNetwork, up: boolean): void {
+    const { client } = network.participant;
+    if (up) {
+      runIp(['-n', client, 'link', 'set', network.device, 'up']);
+      runIp(['-n', client, 'addr', 'replace', `${network.clientAddress}/24`, 'dev', network.device]);
+      runIp(['-n', client, 'route', 'replace', 'default', 'via', network.gateway, 'dev', network.device, 'metric', String(network.metric)]);
+      runIp(['-n', client, 'route', 'replace', 'default', 'via', network.gateway, 'dev', network.device, 'table', routingTable(network)]);
+    } else {
+      runIp(['-n', client, 'addr', 'flush', 'dev', network.device]);
+      runIp(['-n', client, 'link', 'set', network.device, 'down']);
+    }
+  }
+
+  /** A router namespace numbered n: wan on the internet's bridge, lan to `device` in the participant's client namespace. */
+  private addRouter(participant: Participant, kind: NetworkKind, device: string, metric: number): ClientNetwork {
+    const n = this.routers + 1;
+    if (n > 250) throw new Error('the lab addresses at most 250 routers');
+    this.routers = n;
+    const router = labName(this.pid, `r${n}`);
+    const network: ClientNetwork = {
+      participant,
+      kind,
+      router,
+      device,
+      clientAddress: `10.${n}.0.2`,
+      gateway: `10.${n}.0.1`,
+      publicAddress: `198.18.${n}.1`,
+      metric,
+    };
+    this.addNamespace(router);
     // The uplink: router's wan, its other end a port of the internet's bridge.
     runIp(['link', 'add', 'wan', 'netns', router, 'type', 'veth', 'peer', 'name', `p${n}`, 'netns', this.internet]);
     runIp(['-n', this.internet, 'link', 'set', `p${n}`, 'master', 'br0', 'up']);
-    runIp(['-n', router, 'addr', 'add', `${participant.publicAddress}/15`, 'dev', 'wan']);
+    runIp(['-n', router, 'addr', 'add', `${network.publicAddress}/15`, 'dev', 'wan']);
     runIp(['-n', router, 'link', 'set', 'wan', 'up']);
-    // The home network: router's lan, the client's eth0.
-    runIp(['link', 'add', 'lan', 'netns', router, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', client]);
-    runIp(['-n', router, 'addr', 'add', `10.${n}.0.1/24`, 'dev', 'lan']);
+    // The client's network: router's lan, the client's `device`.
+    runIp(['link', 'add', 'lan', 'netns', router, 'type', 'veth', 'peer', 'name', device, 'netns', participant.client]);
+    runIp(['-n', router, 'addr', 'add', `${network.gateway}/24`, 'dev', 'lan']);
     runIp(['-n', router, 'link', 'set', 'lan', 'up']);
-    runIp(['-n', client, 'addr', 'add', `${participant.clientAddress}/24`, 'dev', 'eth0']);
-    runIp(['-n', client, 'link', 'set', 'eth0', 'up']);
-    runIp(['-n', client, 'route', 'add', 'default', 'via', `10.${n}.0.1`]);
     runIn(router, 'sysctl', ['-qw', 'net.ipv4.ip_forward=1']);
     runIn(router, NFT, ['-f', '-'], routerRuleset(kind));
-    this.participants.push(participant);
-    return participant;
+    // A socket bound to this network's address leaves by this network, as on a phone
+    // (Android routes per network): without the rule, Linux would send it out by
+    // whichever default route wins, with a source address that network never gave.
+    runIp(['-n', participant.client, 'rule', 'add', 'from', network.clientAddress, 'lookup', routingTable(network)]);
+    this.clientNetworks.set(participant, [...(this.clientNetworks.get(participant) ?? []), network]);
+    return network;
   }
 
   /** Random loss on a participant's uplink and/or downlink; `{}` removes it. */
@@ -124,6 +204,15 @@ export class NetLab {
   setRateCap(participant: Participant, direction: Direction, kbit: number | undefined): void {
     if (kbit === undefined) runIn(participant.router, TC, removeRateCapArgs(direction));
     else runIn(participant.router, TC, rateCapArgs(direction, kbit));
+  }
+
+  /**
+   * Cuts the internet host's TCP `ports` off (the app server's, say, while
+   * coturn and the paths between participants stay up), or restores them
+   * with `[]`: packets vanish both ways, nothing is refused or reset.
+   */
+  blockInternetPorts(ports: readonly number[]): void {
+    runIn(this.internet, NFT, ['-f', '-'], blockedPortsRuleset(ports));
   }
 
   /** Takes the participant's uplink down (gone without a goodbye) or back up. */
@@ -178,6 +267,11 @@ export class NetLab {
     // IPv4 only: no IPv6 link-local path may sidestep the NAT under test.
     runIn(ns, 'sysctl', ['-qw', 'net.ipv6.conf.all.disable_ipv6=1', 'net.ipv6.conf.default.disable_ipv6=1']);
   }
+}
+
+/** The client namespace's routing table for one network: its router's number, above the kernel's own tables' low numbers. */
+function routingTable(network: ClientNetwork): string {
+  return String(1000 + Number(network.gateway.split('.')[1]));
 }
 
 function runIp(args: readonly string[]): string {

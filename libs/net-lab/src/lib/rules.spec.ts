@@ -1,4 +1,4 @@
-import { lossRuleset, rateCapArgs, removeRateCapArgs, routerRuleset } from './rules';
+import { blockedPortsRuleset, lossRuleset, rateCapArgs, removeRateCapArgs, routerRuleset } from './rules';
 
 const lines = (script: string) => script.split('\n').map((line) => line.trim());
 
@@ -69,5 +69,19 @@ describe('rate caps', () => {
 
   it('refuse a rate that is not a positive whole number', () => {
     expect(() => rateCapArgs('uplink', 0)).toThrow(/positive/);
+  });
+});
+
+describe('blocked ports', () => {
+  it('drop TCP to and from the ports on the host, and nothing once the list is empty', () => {
+    const cut = lines(blockedPortsRuleset([8080]));
+    expect(cut).toContain('tcp dport { 8080 } drop');
+    expect(cut).toContain('tcp sport { 8080 } drop');
+    expect(lines(blockedPortsRuleset([])).filter((line) => line.includes('drop'))).toEqual([]);
+  });
+
+  it('refuse what is not a port', () => {
+    expect(() => blockedPortsRuleset([0])).toThrow(/not a TCP port/);
+    expect(() => blockedPortsRuleset([70000])).toThrow(/not a TCP port/);
   });
 });

@@ -20,6 +20,7 @@ export type NetworkKind = 'home' | 'carrier' | 'udp-blocked';
 
 export const NAT_TABLE = 'mmlab_nat';
 export const IMPAIR_TABLE = 'mmlab_impair';
+export const BLOCK_TABLE = 'mmlab_block';
 
 /** A table replaced as a whole: create it if missing, delete it, then write it anew, in one nft transaction. */
 function replaceTable(name: string, body: string): string {
@@ -105,4 +106,31 @@ export function rateCapArgs(direction: Direction, kbit: number): string[] {
 
 export function removeRateCapArgs(direction: Direction): string[] {
   return ['qdisc', 'del', 'dev', egressOf(direction), 'root'];
+}
+
+/**
+ * Drops every TCP packet to and from `ports` on a host (its input and output
+ * hooks), silently, as a broken route does: nothing is refused or reset, the
+ * ends find out by their own timeouts. No ports: nothing is dropped.
+ */
+export function blockedPortsRuleset(ports: readonly number[]): string {
+  for (const port of ports) {
+    if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new Error(`not a TCP port: ${port}`);
+  }
+  const set = `{ ${ports.join(', ')} }`;
+  const rules = (direction: 'dport' | 'sport') => (ports.length ? [`    tcp ${direction} ${set} drop`] : []);
+  return replaceTable(
+    BLOCK_TABLE,
+    [
+      '  chain input {',
+      '    type filter hook input priority filter - 10; policy accept;',
+      ...rules('dport'),
+      '  }',
+      '  chain output {',
+      '    type filter hook output priority filter - 10; policy accept;',
+      ...rules('sport'),
+      '  }',
+      '',
+    ].join('\n'),
+  );
 }

@@ -13,6 +13,7 @@ import type {
   OkAck,
   PeerJoined,
   PeerLeft,
+  PeerResumed,
   SignalEvent,
   SignalRequest,
 } from './schemas';
@@ -49,6 +50,7 @@ same<(typeof CLIENT_EVENTS)['hostAdmitAll'], 'host:admit-all'>(true);
 same<ClientToServerEvents['quality'], (request: QualityRequest, ack?: Ack<OkAck>) => void>(true);
 same<ServerToClientEvents['peer-joined'], (event: PeerJoined) => void>(true);
 same<ServerToClientEvents['peer-left'], (event: PeerLeft) => void>(true);
+same<ServerToClientEvents['peer-resumed'], (event: PeerResumed) => void>(true);
 same<ServerToClientEvents['signal'], (event: SignalEvent) => void>(true);
 same<(typeof CLIENT_EVENTS)['hostRemove'], 'host:remove'>(true);
 same<(typeof SERVER_EVENTS)['peerMediaState'], 'peer-media-state'>(true);
@@ -65,7 +67,7 @@ describe('event names', () => {
       'server',
       SERVER_EVENTS,
       SERVER_EVENT_SCHEMAS,
-      { peerJoined: 'peer-joined', peerLeft: 'peer-left', signal: 'signal', peerMediaState: 'peer-media-state', chatMessage: 'chat-message', roomUpdated: 'room-updated', removed: 'removed', roomEnded: 'room-ended', closing: 'closing', joinRequests: 'join-requests', admitted: 'admitted', joinDenied: 'join-denied', hostPresence: 'host-presence', mutedByHost: 'muted-by-host' },
+      { peerJoined: 'peer-joined', peerLeft: 'peer-left', peerResumed: 'peer-resumed', signal: 'signal', peerMediaState: 'peer-media-state', chatMessage: 'chat-message', roomUpdated: 'room-updated', removed: 'removed', roomEnded: 'room-ended', closing: 'closing', joinRequests: 'join-requests', admitted: 'admitted', joinDenied: 'join-denied', hostPresence: 'host-presence', mutedByHost: 'muted-by-host' },
     ],
   ])('name every %s event of the table once, as frozen code constants', (_direction, names, table, expected) => {
     expect(names).toEqual(expected);

@@ -21,6 +21,7 @@ import {
   peerJoinedSchema,
   peerLeftSchema,
   peerMediaStateSchema,
+  peerResumedSchema,
   removedSchema,
   roomEndedSchema,
   roomUpdatedSchema,
@@ -70,6 +71,7 @@ export const CLIENT_EVENT_SCHEMAS = {
 export const SERVER_EVENT_SCHEMAS = {
   'peer-joined': peerJoinedSchema,
   'peer-left': peerLeftSchema,
+  'peer-resumed': peerResumedSchema,
   signal: signalEventSchema,
   'peer-media-state': peerMediaStateSchema,
   'chat-message': chatMessageSchema,

@@ -224,6 +224,9 @@ export const peerLeftSchema = z.strictObject({
   reason: leaveReasonSchema,
 });
 
+/** A member whose connection dropped came back within the grace period (same peer id): signals sent meanwhile are lost. */
+export const peerResumedSchema = z.strictObject({ peerId: peerIdSchema });
+
 export const signalEventSchema = z.strictObject({
   from: peerIdSchema,
   data: signalDataSchema,
@@ -320,6 +323,7 @@ export type JoinAck = z.infer<typeof joinAckSchema>;
 export type OkAck = z.infer<typeof okAckSchema>;
 export type PeerJoined = z.infer<typeof peerJoinedSchema>;
 export type PeerLeft = z.infer<typeof peerLeftSchema>;
+export type PeerResumed = z.infer<typeof peerResumedSchema>;
 export type SignalEvent = z.infer<typeof signalEventSchema>;
 export type PeerMediaState = z.infer<typeof peerMediaStateSchema>;
 export type RoomUpdated = z.infer<typeof roomUpdatedSchema>;

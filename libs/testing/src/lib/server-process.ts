@@ -53,6 +53,8 @@ export async function startServerProcess(
   await child.waitFor(
     (output) => output.includes('"msg":"listening"') && output.includes('"msg":"database ready"'),
     'listening and database ready',
+    // Seconds alone, but a shared or busy machine can take far longer to start Node and Nest.
+    60_000,
   );
   return { ...child, url, port };
 }

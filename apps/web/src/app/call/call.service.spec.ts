@@ -4,7 +4,7 @@ import { callProviders } from '../../testing/call-providers';
 import { FakePeerConnection, FakeTrack } from '../../testing/fake-peer-connection';
 import { FakeSocket } from '../../testing/fake-socket';
 import { joinAck } from '../../testing/join-ack';
-import { MemoryStorage, ON_PAGE_HIDE, STORAGE } from '../core/browser.tokens';
+import { MemoryStorage, ON_NETWORK_CHANGE, ON_PAGE_HIDE, STORAGE } from '../core/browser.tokens';
 import { CallService } from './call.service';
 import { CallStore } from './call.store';
 import { LocalMediaService } from './local-media.service';
@@ -57,12 +57,15 @@ describe('CallService', () => {
   let joinAnswers: JoinAck[];
   let storage: MemoryStorage;
   let pageHide: FakePageHide;
+  /** `online` and `navigator.connection` changes, as the call sees them (the same shape as pagehide). */
+  let networkChange: FakePageHide;
 
   beforeEach(() => {
     sockets = [];
     joinAnswers = [];
     storage = new MemoryStorage();
     pageHide = new FakePageHide();
+    networkChange = new FakePageHide();
     FakePeerConnection.created = [];
     const fake = fakeDevices();
     tracks = fake.tracks;
@@ -78,6 +81,7 @@ describe('CallService', () => {
         extra: [
           { provide: STORAGE, useValue: storage },
           { provide: ON_PAGE_HIDE, useValue: pageHide.register },
+          { provide: ON_NETWORK_CHANGE, useValue: networkChange.register },
         ],
       }),
     });
@@ -172,6 +176,113 @@ describe('CallService', () => {
     expect(store.peers().map((peer) => peer.peerId)).toEqual([MEMBER, LATER]);
     // We were there before LATER: we open the connection and offer.
     expect(FakePeerConnection.created[1].transceivers.map((t) => t.direction)).toEqual(['sendrecv', 'sendrecv']);
+  });
+
+  describe('a changed path renegotiates at once', () => {
+    const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+    it('opens a new signaling connection at once when the browser says the network changed (the call then resumes)', async () => {
+      joinAnswers.push(joined([MEMBER]));
+      const socket = await join();
+      networkChange.fire();
+      expect(socket.io.engine.close).toHaveBeenCalledTimes(1);
+    });
+
+    it('when ICE to someone breaks and the server does not answer either, opens a new signaling connection', async () => {
+      jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+      joinAnswers.push(joined([MEMBER]));
+      const socket = await join();
+      const [pc] = FakePeerConnection.created;
+      pc.setIceState('connected');
+      await tick();
+      expect(socket.io.engine.close).not.toHaveBeenCalled();
+
+      socket.answer = (event) => (event === 'media-state' ? { ok: false, error: { code: 'UNAVAILABLE', message: 'no answer from the server' } } : { ok: true });
+      const probes = socket.sent('media-state').length;
+      pc.setIceState('disconnected');
+      await tick();
+      expect(socket.sent('media-state')).toHaveLength(probes + 1);
+      expect(socket.io.engine.close).toHaveBeenCalledTimes(1);
+      call.connectionTo(MEMBER)?.close();
+      jest.restoreAllMocks();
+    });
+
+    it('when ICE to someone breaks but the server answers, keeps the signaling connection', async () => {
+      joinAnswers.push(joined([MEMBER]));
+      const socket = await join();
+      const [pc] = FakePeerConnection.created;
+      pc.setIceState('connected');
+      await tick();
+      const probes = socket.sent('media-state').length;
+      pc.setIceState('disconnected');
+      await tick();
+      expect(socket.sent('media-state')).toHaveLength(probes + 1);
+      expect(socket.io.engine.close).not.toHaveBeenCalled();
+      call.connectionTo(MEMBER)?.close();
+    });
+
+    it('does not suspect its own network while ICE to someone else still works', async () => {
+      joinAnswers.push(joined([MEMBER, LATER]));
+      const socket = await join();
+      const [toMember, toLater] = FakePeerConnection.created;
+      toMember.setIceState('connected');
+      toLater.setIceState('connected');
+      await tick();
+      const probes = socket.sent('media-state').length;
+      toMember.setIceState('disconnected');
+      await tick();
+      expect(socket.sent('media-state')).toHaveLength(probes);
+      for (const peerId of [MEMBER, LATER]) call.connectionTo(peerId)?.close();
+    });
+
+    it('after our own resume, restarts where we offered first (sending a pending offer again) and waits for the offer where the other did', async () => {
+      joinAnswers.push(joined([MEMBER]));
+      const socket = await join();
+      socket.fire('peer-joined', { peerId: LATER, name: 'Later', role: 'guest', media: { audio: false, video: false, screen: false } });
+      const [fromMember, toLater] = FakePeerConnection.created;
+      toLater.onnegotiationneeded?.();
+      await tick();
+      socket.fire('signal', { from: LATER, data: { description: { type: 'answer', sdp: 'answer' } } });
+      await tick();
+      // Our restart offer to LATER went out on the socket that then died: it will never be answered.
+      toLater.onnegotiationneeded?.();
+      await tick();
+      expect(toLater.signalingState).toBe('have-local-offer');
+
+      joinAnswers.push(joined([MEMBER, LATER], true));
+      socket.fire('disconnect');
+      socket.fire('connect');
+      await tick();
+      await tick();
+      // Sent again on the new connection (not rolled back: its answer may be on the way), and ICE restarts after it.
+      type Sent = { to: string; data: { description?: { type: string } } };
+      const offersToLater = socket.sent('signal').filter(([request]) => (request as Sent).to === LATER && (request as Sent).data.description?.type === 'offer');
+      expect(offersToLater.at(-1)).toEqual(offersToLater.at(-2));
+      expect(toLater.calls).not.toContain('setLocalDescription(rollback)');
+      expect(toLater.restartIce).toHaveBeenCalledTimes(1);
+      // MEMBER was there first: it sends the fresh offer, we do not collide with one of ours.
+      expect(fromMember.restartIce).not.toHaveBeenCalled();
+      expect(FakePeerConnection.created).toHaveLength(2);
+    });
+
+    it('when another member resumed, the side that offered first sends a fresh offer', async () => {
+      joinAnswers.push(joined([]));
+      const socket = await join();
+      socket.fire('peer-joined', { peerId: LATER, name: 'Later', role: 'guest', media: { audio: false, video: false, screen: false } });
+      const [pc] = FakePeerConnection.created;
+      pc.iceConnectionState = 'connected';
+      socket.fire('peer-resumed', { peerId: LATER });
+      await tick();
+      expect(pc.restartIce).toHaveBeenCalledTimes(1);
+    });
+
+    it('stops listening for network changes when the call ends', async () => {
+      joinAnswers.push(joined([MEMBER]));
+      await join();
+      expect(networkChange.listening).toBe(1);
+      await call.leave();
+      expect(networkChange.listening).toBe(0);
+    });
   });
 
   it('shows on the tile that the negotiation with a peer failed', async () => {

@@ -1,6 +1,6 @@
 import { DestroyRef, Injectable, effect, inject } from '@angular/core';
 import type { Closing, JoinRequest, JoinSuccess, MediaState, PeerInfo } from '@mesh-meet/protocol';
-import { MEDIA_STREAM_FACTORY, PEER_CONNECTION_FACTORY, ON_PAGE_HIDE } from '../core/browser.tokens';
+import { MEDIA_STREAM_FACTORY, ON_NETWORK_CHANGE, ON_PAGE_HIDE, PEER_CONNECTION_FACTORY } from '../core/browser.tokens';
 import { IdentityStore } from '../core/identity.store';
 import { CallStore } from './call.store';
 import { LocalMediaService } from './local-media.service';
@@ -21,6 +21,8 @@ export interface JoinOptions {
 const LEAVE_ACK_WAIT_MS = 1500;
 /** A rejoin the server could not serve yet (UNAVAILABLE) is tried again this often, 2 s, 4 s … apart. */
 const MAX_REJOIN_RETRIES = 5;
+/** How long the server may take to answer before a connection whose peers' ICE broke counts as dead too. */
+const SIGNALING_PROBE_MS = 5000;
 
 /**
  * Runs one call: joins through the signaling client, keeps one PeerSession
@@ -41,6 +43,7 @@ export class CallService {
   private readonly createPeerConnection = inject(PEER_CONNECTION_FACTORY);
   private readonly createMediaStream = inject(MEDIA_STREAM_FACTORY);
   private readonly onPageHide = inject(ON_PAGE_HIDE);
+  private readonly onNetworkChange = inject(ON_NETWORK_CHANGE);
   private readonly sessions = new PeerSessions((peerId, initiator) => this.createSession(peerId, initiator));
   private readonly speaker = new SpeakerDetection({
     sample: async () =>
@@ -54,6 +57,7 @@ export class CallService {
   /** What listen() registered; empty while not listening. */
   private subscriptions: Unsubscribe[] = [];
   private rejoinTimer: ReturnType<typeof setTimeout> | undefined;
+  private probingSignaling = false;
 
   constructor() {
     // Whatever the local tracks become (camera on/off, screen share, a new device), every peer gets it.
@@ -197,6 +201,8 @@ export class CallService {
         this.applySendLimits();
       }),
       this.signaling.on('signal', ({ from, data }) => this.sessions.deliver(from, data)),
+      // Their signaling dropped and came back: what was sent meanwhile is lost, the pair renegotiates.
+      this.signaling.on('peer-resumed', ({ peerId }) => this.sessions.get(peerId)?.pathResumed()),
       this.signaling.on('peer-media-state', ({ peerId, ...media }) => this.store.updatePeer(peerId, { media })),
       this.signaling.on('chat-message', (message) => this.store.addChat(message)),
       this.signaling.on('room-updated', ({ locked }) => this.store.setLocked(locked)),
@@ -205,6 +211,9 @@ export class CallService {
       this.signaling.onReconnect(() => void this.rejoin()),
       this.signaling.onClosed((closing) => this.closedByServer(closing)),
       this.onPageHide(() => this.departNow()),
+      // The browser knows the path changed: a new signaling connection at once, and on its
+      // resume every pair renegotiates (restarting ICE on the old socket would send offers nowhere).
+      this.onNetworkChange(() => this.signaling.reconnectNow()),
     ];
   }
 
@@ -239,8 +248,8 @@ export class CallService {
   }
 
   /**
-   * The signaling connection came back. Resume (same peer id, the others saw
-   * nothing) keeps every peer connection; a fresh join starts them over.
+   * The signaling connection came back. Resume (same peer id; the others see
+   * only `peer-resumed`) keeps every peer connection; a fresh join starts them over.
    */
   private async rejoin(attempt = 0): Promise<void> {
     const options = this.joinOptions;
@@ -278,9 +287,9 @@ export class CallService {
       for (const peer of ack.peers) {
         if (this.sessions.has(peer.peerId)) {
           this.store.updatePeer(peer.peerId, { media: peer.media });
-          const session = this.sessions.get(peer.peerId);
-          // Signals sent while we were away are lost: restart ICE where the path is not healthy.
-          if (session && session.currentHealth !== 'connected') session.restartIce();
+          // Signals sent while we were away are lost, and a path that still says `connected`
+          // may be gone (a new network): every pair renegotiates, one side offering.
+          this.sessions.get(peer.peerId)?.pathResumed();
         } else {
           // They joined while we were away and expect the offer from us, the earlier member.
           this.peerJoined(peer);
@@ -320,7 +329,10 @@ export class CallService {
       sendSignal: (data) => this.signaling.signal({ to: peerId, data }),
       localTracks: () => ({ audio: this.media.outgoingAudio(), video: this.media.outgoingVideo() }),
       onStream: (stream) => this.store.updatePeer(peerId, { stream }),
-      onHealth: (health, failure) => this.store.updatePeer(peerId, { health, failure: failure ?? undefined }),
+      onHealth: (health, failure) => {
+        this.store.updatePeer(peerId, { health, failure: failure ?? undefined });
+        if (health === 'reconnecting') this.checkSignalingIfAllBroke();
+      },
       // No code is shown rather than a wrong one (no Web Crypto); a session replaced meanwhile is not this pair's any more.
       onFingerprints: (fingerprints) =>
         void securityCode(fingerprints).then(
@@ -331,6 +343,29 @@ export class CallService {
         ),
     });
     return session;
+  }
+
+  /** Every pair reconnecting at once points at our own network rather than someone else's. */
+  private checkSignalingIfAllBroke(): void {
+    if (this.sessions.all().every((session) => session.currentHealth === 'reconnecting')) void this.checkSignaling();
+  }
+
+  /**
+   * ICE to everyone broke. If the signaling connection is dead too, it was our
+   * own network that changed (a phone's Wi-Fi went while 4G stayed: the
+   * browser fires no event): reconnect now rather than at the ping timeout,
+   * so the pairs can renegotiate. The probe is a `media-state`, which the
+   * server answers and which changes nothing.
+   */
+  private async checkSignaling(): Promise<void> {
+    if (this.probingSignaling || this.store.phase() !== 'in-call') return;
+    this.probingSignaling = true;
+    try {
+      const ack = await this.signaling.sendWithin(SIGNALING_PROBE_MS, 'media-state', this.mediaState());
+      if (!ack.ok && ack.error.code === 'UNAVAILABLE' && this.store.phase() === 'in-call') this.signaling.reconnectNow();
+    } finally {
+      this.probingSignaling = false;
+    }
   }
 
   private applySendLimits(): void {

@@ -285,8 +285,28 @@ describe('PeerSession', () => {
       peer.close();
     });
 
-    it('treats an offer nobody answers as a failed negotiation and offers again', async () => {
+    it('sends a first offer nobody answers again, never rolling it back (a slow answer would never match a new one)', async () => {
       const { pc, peer, sent } = session({ answerTimeoutMs: 8000 });
+      pc.onnegotiationneeded?.();
+      await jest.advanceTimersByTimeAsync(8000);
+      await jest.advanceTimersByTimeAsync(8000);
+      expect(pc.calls).not.toContain('setLocalDescription(rollback)');
+      expect(sent.filter((data) => 'description' in data)).toEqual([
+        { description: { type: 'offer', sdp: 'offer-1' } },
+        { description: { type: 'offer', sdp: 'offer-1' } },
+        { description: { type: 'offer', sdp: 'offer-1' } },
+      ]);
+      await peer.handleSignal({ description: { type: 'answer', sdp: 'slow' } });
+      expect(pc.signalingState).toBe('stable');
+      peer.close();
+    });
+
+    it('treats a restart offer nobody answers as a failed negotiation and offers again', async () => {
+      const { pc, peer, sent } = session({ answerTimeoutMs: 8000 });
+      pc.onnegotiationneeded?.();
+      await jest.advanceTimersByTimeAsync(0);
+      await peer.handleSignal({ description: { type: 'answer', sdp: 'a' } });
+      sent.length = 0;
       pc.onnegotiationneeded?.();
       await jest.advanceTimersByTimeAsync(7999);
       expect(peer.currentFailure).toBeNull();
@@ -424,6 +444,142 @@ describe('PeerSession', () => {
       expect(peer.fingerprints).toBeNull();
       await peer.handleSignal({ description: { type: 'answer', sdp: `a=fingerprint:${THEIRS}` } });
       expect(peer.fingerprints).toEqual({ local: [OURS], remote: [THEIRS] });
+    });
+  });
+
+  describe('when the path changed (a resume, a network change)', () => {
+    afterEach(() => jest.useRealTimers());
+
+    it('restarts ICE at once over a connection that still says connected, and watches that it comes back', async () => {
+      jest.useFakeTimers();
+      const { pc, peer, sent } = session();
+      pc.onnegotiationneeded?.();
+      await jest.advanceTimersByTimeAsync(0);
+      await peer.handleSignal({ description: { type: 'answer', sdp: 'a' } });
+      pc.setIceState('connected');
+      peer.restartIce();
+      await jest.advanceTimersByTimeAsync(0);
+      expect(pc.restartIce).toHaveBeenCalledTimes(1);
+      expect(sent.filter((data) => 'description' in data)).toHaveLength(2);
+      // Still not back after the watch: the ladder takes over (ICE went checking, then disconnected).
+      pc.setIceState('disconnected');
+      await jest.advanceTimersByTimeAsync(100);
+      expect(pc.restartIce).toHaveBeenCalledTimes(2);
+    });
+
+    it('sends an offer still waiting for its answer again (it may have gone to a dead socket) and restarts once that round completes', async () => {
+      const { pc, peer, sent } = session();
+      // As the browser does outside stable: restartIce() only marks the connection as needing a restart offer.
+      pc.restartIce.mockImplementation(() => pc.calls.push('restartIce'));
+      pc.onnegotiationneeded?.();
+      await flush();
+      expect(pc.signalingState).toBe('have-local-offer');
+      peer.restartIce();
+      await flush();
+      const descriptions = () => sent.filter((data) => 'description' in data).map((data) => 'description' in data && data.description.sdp);
+      expect(descriptions()).toEqual(['offer-1', 'offer-1']);
+      expect(pc.calls).not.toContain('setLocalDescription(rollback)');
+      // Answered twice: the first answer completes the round, the second is stale and dropped.
+      await peer.handleSignal({ description: { type: 'answer', sdp: 'a1' } });
+      await flush();
+      await peer.handleSignal({ description: { type: 'answer', sdp: 'a1-again' } });
+      expect(pc.calls.filter((call) => call === 'setRemoteDescription(answer)')).toHaveLength(1);
+      expect(peer.currentFailure).toBeNull();
+      // Stable again, the browser asks for the restart offer restartIce() marked as needed.
+      expect(pc.calls).toContain('restartIce');
+      pc.onnegotiationneeded?.();
+      await flush();
+      expect(descriptions()).toEqual(['offer-1', 'offer-1', 'offer-2']);
+    });
+
+    it('drops an answer that arrives while stable (to an offer given up on) instead of calling the negotiation failed', async () => {
+      const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+      const { pc, peer } = session({ polite: true, initiator: false });
+      await peer.handleSignal({ description: { type: 'offer', sdp: 'o' } });
+      await peer.handleSignal({ description: { type: 'answer', sdp: 'late' } });
+      expect(pc.calls).not.toContain('setRemoteDescription(answer)');
+      expect(peer.currentFailure).toBeNull();
+      expect(warn).not.toHaveBeenCalled();
+      warn.mockRestore();
+    });
+
+    it('never rolls back an offer on a resume, not even the first: its answer may be on the way', async () => {
+      const { pc, peer } = session();
+      pc.onnegotiationneeded?.();
+      await flush();
+      peer.restartIce();
+      peer.pathResumed();
+      expect(pc.calls).not.toContain('setLocalDescription(rollback)');
+      expect(pc.signalingState).toBe('have-local-offer');
+    });
+
+    it('after a resume, the impolite side sends a fresh offer at once', async () => {
+      const { pc, peer } = session({ polite: false });
+      pc.setIceState('connected');
+      peer.pathResumed();
+      expect(pc.restartIce).toHaveBeenCalledTimes(1);
+    });
+
+    it('after a resume, the polite side sends its own unanswered offer again and answers the fresh one without offering itself', async () => {
+      jest.useFakeTimers();
+      const { pc, peer, sent } = session({ polite: true, initiator: false, resumeOfferWaitMs: 3000 });
+      await peer.handleSignal({ description: { type: 'offer', sdp: 'first' } });
+      pc.setIceState('connected');
+      pc.onnegotiationneeded?.();
+      await jest.advanceTimersByTimeAsync(0);
+      expect(pc.signalingState).toBe('have-local-offer');
+      peer.pathResumed();
+      expect(sent.at(-1)).toEqual({ description: { type: 'offer', sdp: 'offer-1' } });
+      // The impolite side's fresh offer collides with ours: polite, we roll back and answer it.
+      await peer.handleSignal({ description: { type: 'offer', sdp: 'fresh' } });
+      await jest.advanceTimersByTimeAsync(5000);
+      expect(pc.restartIce).not.toHaveBeenCalled();
+      expect(pc.signalingState).toBe('stable');
+      expect(sent.at(-1)).toEqual({ description: { type: 'answer', sdp: 'answer-1' } });
+    });
+
+    it('after a resume, the polite side restarts ICE itself when no fresh offer comes', async () => {
+      jest.useFakeTimers();
+      const { pc, peer } = session({ polite: true, initiator: false, resumeOfferWaitMs: 3000 });
+      await peer.handleSignal({ description: { type: 'offer', sdp: 'first' } });
+      pc.setIceState('connected');
+      peer.pathResumed();
+      await jest.advanceTimersByTimeAsync(2900);
+      expect(pc.restartIce).not.toHaveBeenCalled();
+      await jest.advanceTimersByTimeAsync(200);
+      expect(pc.restartIce).toHaveBeenCalledTimes(1);
+    });
+
+    it('two sides restarting at once end stable with one round answered, whatever the order of delivery', async () => {
+      for (const first of ['impolite', 'polite'] as const) {
+        const wire: Array<[to: 'impolite' | 'polite', data: SignalData]> = [];
+        const impolite = session({ polite: false, initiator: true, sendSignal: (data) => wire.push(['polite', data]) });
+        const polite = session({ polite: true, initiator: false, sendSignal: (data) => wire.push(['impolite', data]) });
+        const sides = { impolite, polite };
+        const deliverAll = async () => {
+          while (wire.length) {
+            const [to, data] = wire.shift() as [typeof first, SignalData];
+            if ('description' in data) await sides[to].peer.handleSignal(data);
+          }
+        };
+        impolite.pc.onnegotiationneeded?.();
+        await flush();
+        await deliverAll();
+        expect([impolite.pc.signalingState, polite.pc.signalingState]).toEqual(['stable', 'stable']);
+
+        // Both learn of a network change at the same moment: their restart offers cross.
+        sides[first].peer.restartIce();
+        sides[first === 'polite' ? 'impolite' : 'polite'].peer.restartIce();
+        await flush();
+        await deliverAll();
+        await flush();
+        await deliverAll();
+        expect([impolite.pc.signalingState, polite.pc.signalingState]).toEqual(['stable', 'stable']);
+        // The polite side gave way: it answered the impolite side's restart offer.
+        expect(polite.pc.calls).toContain('rollback');
+        impolite.peer.close();
+        polite.peer.close();
+      }
     });
   });
 

@@ -43,6 +43,8 @@ export interface PeerSessionOptions {
   answerTimeoutMs?: number;
   /** How long a new pair may take to connect at all before it shows as failed (30 s). */
   connectTimeoutMs?: number;
+  /** After a resume, how long the polite side waits for the other's fresh offer before it offers itself. */
+  resumeOfferWaitMs?: number;
 }
 
 /** After a restart, how long to wait for ICE to come back before the next try. */
@@ -53,6 +55,8 @@ const RESTART_WATCH_MS = 8000;
  * `checking` far longer, which left the tile on "Connecting…" for good.
  */
 const CONNECT_TIMEOUT_MS = 30_000;
+/** The other side's fresh offer after a resume normally arrives within a round trip or two. */
+const RESUME_OFFER_WAIT_MS = 3000;
 
 /**
  * One remote peer and the RTCPeerConnection to it (perfect negotiation, as in
@@ -92,6 +96,10 @@ export class PeerSession {
   private answerTimer: ReturnType<typeof setTimeout> | undefined;
   /** Armed while the pair has never connected and no retry owns the clock. */
   private connectTimer: ReturnType<typeof setTimeout> | undefined;
+  /** After a resume, on the polite side: fires if the other side's fresh offer does not come. */
+  private offerWaitTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Offers from the other side applied or ignored so far (a resume waits for the next one). */
+  private remoteOffers = 0;
   private readonly connectDeadline: number;
   /** Set from a failed negotiation until a later offer/answer round completes. */
   private negotiationBroken = false;
@@ -190,10 +198,57 @@ export class PeerSession {
     return level;
   }
 
-  /** Restarts ICE now: after the signaling connection came back, or on demand. */
+  /**
+   * Restarts ICE at once, because the browser knows the path changed (the
+   * signaling connection resumed, or the other side did): waiting for ICE to
+   * notice would only add seconds. An offer of ours still waiting for its
+   * answer may have been lost on a dead socket: it is sent again (see
+   * resendPendingOffer), and the restart follows once that round completes
+   * (restartIce() waits for a stable connection). If ICE is not back within
+   * the restart watch, the usual bounded ladder takes over.
+   */
   restartIce(): void {
     if (this.closed) return;
+    this.resendPendingOffer();
     this.pc.restartIce();
+    clearTimeout(this.recoveryTimer);
+    this.recoveryTimer = setTimeout(() => this.recover(), RESTART_WATCH_MS);
+  }
+
+  /**
+   * The signaling path between us broke and came back (we resumed, or the
+   * other side did): what either side sent meanwhile may be lost. One side of
+   * each pair sends the fresh offer, so the two do not collide: the impolite
+   * one (the member who was there first and made the first offer). The polite
+   * side sends again an offer of its own still unanswered, and waits for that
+   * fresh offer, restarting ICE itself only if none comes in time (the other
+   * side may not have heard of the resume).
+   */
+  pathResumed(): void {
+    if (this.closed) return;
+    if (!this.options.polite) return this.restartIce();
+    this.resendPendingOffer();
+    const offersBefore = this.remoteOffers;
+    clearTimeout(this.offerWaitTimer);
+    this.offerWaitTimer = setTimeout(() => {
+      if (this.remoteOffers === offersBefore) this.restartIce();
+    }, this.options.resumeOfferWaitMs ?? RESUME_OFFER_WAIT_MS);
+  }
+
+  /**
+   * Sends again the offer we are waiting on an answer for, which may have
+   * gone to a dead socket. Not rolled back and replaced: if it did arrive and
+   * its answer is on the way, that answer would be applied to the new offer
+   * (the wrong ICE credentials), and a first offer rolled back takes its
+   * m-lines' mids with it, after which the other side refuses our offers for
+   * good. Sent twice, it is answered twice: the second answer finds us
+   * stable and is dropped (see handleDescription).
+   */
+  private resendPendingOffer(): void {
+    const pending = this.pc.localDescription;
+    if (this.makingOffer || this.pc.signalingState !== 'have-local-offer' || pending?.type !== 'offer') return;
+    this.options.sendSignal({ description: toDescriptionInit(pending) });
+    this.awaitAnswer();
   }
 
   get currentHealth(): PeerHealth {
@@ -223,6 +278,7 @@ export class PeerSession {
     clearTimeout(this.recoveryTimer);
     clearTimeout(this.answerTimer);
     clearTimeout(this.connectTimer);
+    clearTimeout(this.offerWaitTimer);
     this.pc.onnegotiationneeded = null;
     this.pc.onicecandidate = null;
     this.pc.ontrack = null;
@@ -271,7 +327,12 @@ export class PeerSession {
   private awaitAnswer(): void {
     clearTimeout(this.answerTimer);
     this.answerTimer = setTimeout(() => {
-      if (this.pc.signalingState === 'have-local-offer') void this.negotiationFailed('answer', new Error('no answer to our offer'));
+      if (this.pc.signalingState !== 'have-local-offer') return;
+      // A first offer is never rolled back (see resendPendingOffer): if the other side applied it and
+      // its answer is merely slow, a new first offer would never match again. It is sent again
+      // instead, until it is answered or the connect deadline calls the pair failed.
+      if (!this.pc.currentRemoteDescription) return this.resendPendingOffer();
+      void this.negotiationFailed('answer', new Error('no answer to our offer'));
     }, this.options.answerTimeoutMs ?? 8000);
   }
 
@@ -280,6 +341,10 @@ export class PeerSession {
     // peer's setRemoteDescription(offer) rolls back its own offer implicitly.
     const readyForOffer =
       !this.makingOffer && (this.pc.signalingState === 'stable' || this.settingRemoteAnswer);
+    if (description.type === 'offer') this.remoteOffers += 1;
+    // An answer with nothing to answer: a second answer to an offer sent twice after a
+    // resume, or one to an offer given up on (its answer timeout passed). Stale, not a failure.
+    if (description.type === 'answer' && this.pc.signalingState === 'stable' && !this.settingRemoteAnswer) return;
     const offerCollision = description.type === 'offer' && !readyForOffer;
     this.ignoreOffer = !this.options.polite && offerCollision;
     if (this.ignoreOffer) return;

@@ -147,6 +147,25 @@ describe('SignalingClient when the server closes the connection itself', () => {
   });
 });
 
+describe('SignalingClient when the network changed under it', () => {
+  it('closes a connection that says it is connected, so Socket.IO opens a new one at once; a dropped one is left to reconnect', async () => {
+    const { sockets, client } = await connected();
+    client.reconnectNow();
+    expect(sockets[0].io.engine.close).toHaveBeenCalledTimes(1);
+    sockets[0].fire('disconnect', 'transport close');
+    client.reconnectNow();
+    expect(sockets[0].io.engine.close).toHaveBeenCalledTimes(1);
+    expect(sockets).toHaveLength(1);
+  });
+
+  it('gives a probe only the time it was given', async () => {
+    const { sockets, client } = await connected();
+    const timeout = jest.spyOn(sockets[0], 'timeout');
+    await client.sendWithin(3000, 'media-state', { audio: true, video: false, screen: false });
+    expect(timeout).toHaveBeenCalledWith(3000);
+  });
+});
+
 describe('SignalingClient destroyed with its page (the app navigated away)', () => {
   const request = { roomId: 'abc-defg-hij', name: 'Ann' };
   const accepted = joinAck();

@@ -139,7 +139,7 @@ export class SignalingClient implements OnDestroy {
   }
 
   async join(request: JoinRequest): Promise<JoinAck> {
-    const ack = await this.request(joinAckSchema, 'join', request);
+    const ack = await this.request(joinAckSchema, 'join', ACK_TIMEOUT_MS, request);
     this.inRoom = ack.ok && 'self' in ack;
     return ack;
   }
@@ -147,7 +147,27 @@ export class SignalingClient implements OnDestroy {
   /** Sends an event that answers `{ok}`; resolves with the parsed ack (or a failure). */
   send<E extends OkEvent>(event: E, ...payload: PayloadOf<E>): Promise<OkAck> {
     if (event === 'leave') this.inRoom = false;
-    return this.request(okAckSchema, event, ...payload);
+    return this.request(okAckSchema, event, ACK_TIMEOUT_MS, ...payload);
+  }
+
+  /**
+   * Like `send`, but gives up after `timeoutMs` (with UNAVAILABLE): a probe
+   * of whether the connection still carries anything.
+   */
+  sendWithin<E extends OkEvent>(timeoutMs: number, event: E, ...payload: PayloadOf<E>): Promise<OkAck> {
+    return this.request(okAckSchema, event, timeoutMs, ...payload);
+  }
+
+  /**
+   * Drops the connection and lets Socket.IO open a new one at once (the call
+   * then resumes, as after any drop): for when the network changed under it.
+   * Nothing resets a TCP connection whose local address went away; it passes
+   * for alive until the ping timeout (20 s), and whatever is sent on it
+   * meanwhile is lost. Does nothing while not connected (a reconnect is
+   * under way already).
+   */
+  reconnectNow(): void {
+    if (this.socket?.connected) this.socket.io.engine.close();
   }
 
   /** Fire and forget: signals are many and small; a lost one is covered by ICE restarts. */
@@ -200,11 +220,12 @@ export class SignalingClient implements OnDestroy {
   private async request<T>(
     schema: { safeParse(value: unknown): { success: true; data: T } | { success: false } },
     event: keyof ClientToServerEvents,
+    timeoutMs: number,
     ...args: unknown[]
   ): Promise<T | Failure> {
     const socket = this.requireSocket();
     // The public methods above pin each event to its payload; here the ack is parsed, not trusted.
-    const timed = socket.timeout(ACK_TIMEOUT_MS);
+    const timed = socket.timeout(timeoutMs);
     const emitWithAck = timed.emitWithAck as (this: typeof timed, event: string, ...args: unknown[]) => Promise<unknown>;
     try {
       const ack = await emitWithAck.call(timed, event, ...args);

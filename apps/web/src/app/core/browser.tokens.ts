@@ -137,6 +137,25 @@ export const ON_PAGE_HIDE = new InjectionToken<(listener: () => void) => () => v
   },
 });
 
+/**
+ * Runs `listener` when the browser knows its network changed: it came back
+ * `online`, or `navigator.connection` (Network Information API: Chromium,
+ * not Firefox or Safari) says the connection changed, as on a switch between
+ * Wi-Fi and mobile data. The returned function stops listening.
+ */
+export const ON_NETWORK_CHANGE = new InjectionToken<(listener: () => void) => () => void>('ON_NETWORK_CHANGE', {
+  providedIn: 'root',
+  factory: () => (listener) => {
+    const connection = (navigator as Navigator & { connection?: EventTarget }).connection;
+    window.addEventListener('online', listener);
+    connection?.addEventListener('change', listener);
+    return () => {
+      window.removeEventListener('online', listener);
+      connection?.removeEventListener('change', listener);
+    };
+  },
+});
+
 export class MemoryStorage implements Storage {
   private readonly items = new Map<string, string>();
   get length(): number {
