@@ -88,6 +88,7 @@ export class AdmissionService {
       name: input.name,
       role,
       media: input.media ?? NO_MEDIA,
+      ...(input.offersFirst ? { offersFirst: true as const } : {}),
       participationId: randomUUID(),
       nodeId: this.config.nodeId,
       connectionId: socket.id,
@@ -196,5 +197,6 @@ export class AdmissionService {
 }
 
 function toPeerInfo(member: Member): PeerInfo {
-  return { peerId: member.peerId, name: member.name, role: member.role, media: member.media };
+  const info: PeerInfo = { peerId: member.peerId, name: member.name, role: member.role, media: member.media };
+  return member.offersFirst ? { ...info, offersFirst: true } : info;
 }
