@@ -132,6 +132,7 @@ async function setup(spec: GroupSpec): Promise<SetupResult> {
       if (!client || !roomId) throw new Error('not connected or no room');
       const ack = await client.request<JoinAck | PlainJoinAck>(CLIENT_EVENTS.join, { roomId, name: `bench ${index}` });
       if (!ack.ok) throw new Error(`join refused: ${ack.error.code}`);
+      if ('waiting' in ack) throw new Error('join is waiting for the host: bench rooms must be open');
       // Ours answers with the peer id; the plain relay addresses sockets by their id.
       client.peerId = 'self' in ack ? ack.self.peerId : ack.peerId;
     });

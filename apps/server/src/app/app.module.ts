@@ -22,6 +22,9 @@ import { RoomsService } from '../rooms/rooms.service';
 import { ConnectionLimits } from '../signaling/connection-limits';
 import { SignalingGateway } from '../signaling/signaling.gateway';
 import { IceServersService } from '../turn/ice-servers.service';
+import { MemoryWaitingRoomStore } from '../waiting-room/memory-waiting-room.store';
+import { RedisWaitingRoomStore } from '../waiting-room/redis-waiting-room.store';
+import { WaitingRoomStore } from '../waiting-room/waiting-room.store';
 import { NodeLifecycleService } from './node-lifecycle.service';
 
 /** The whole server, wired for one configuration (Redis or not). */
@@ -34,6 +37,10 @@ export class AppModule {
       {
         provide: MembershipStore,
         useValue: redis ? new RedisMembershipStore(redis.commands) : new MemoryMembershipStore(),
+      },
+      {
+        provide: WaitingRoomStore,
+        useValue: redis ? new RedisWaitingRoomStore(redis.commands) : new MemoryWaitingRoomStore(),
       },
       {
         provide: AddressRateLimiter,

@@ -99,6 +99,14 @@ export const envSchema = z.object({
   MAX_SOCKETS_PER_ADDRESS: z.coerce.number().int().min(1).max(100000).default(50),
   /** A connection not in a meeting is closed after this long (ms): the lobby opens the socket early. */
   JOIN_DEADLINE_MS: z.coerce.number().int().min(100).max(3_600_000).default(120_000),
+  /** How long a guest's request to join an `ask` room waits unanswered before it lapses (ms). */
+  JOIN_REQUEST_TTL_MS: z.coerce.number().int().min(1000).max(3_600_000).default(600_000),
+  /** How long the host's admission waits for the admitted guest's join (ms). */
+  JOIN_ADMISSION_TTL_MS: z.coerce.number().int().min(1000).max(600_000).default(60_000),
+  /** After the host turns an identity down, how long its new requests to that meeting are refused with DENIED (ms). */
+  JOIN_DENY_COOLDOWN_MS: z.coerce.number().int().min(0).max(86_400_000).default(300_000),
+  /** New requests to join `ask` rooms one identity may make per minute; one address may make four times as many. */
+  JOIN_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).max(100000).default(5),
   /** How long a database call may take before a join fails with UNAVAILABLE (ms). */
   DATABASE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60000).default(3000),
   /**
@@ -137,6 +145,13 @@ export interface AppConfig {
   readonly webDir: string | undefined;
   readonly reconnectGraceMs: number;
   readonly connectionLimits: { readonly maxSocketsPerAddress: number; readonly joinDeadlineMs: number };
+  readonly waitingRoom: {
+    readonly requestTtlMs: number;
+    readonly admissionTtlMs: number;
+    readonly denyCooldownMs: number;
+    /** Per identity; per address it is four times this. */
+    readonly requestsPerMinute: number;
+  };
   /** Never logged; undefined: the secret kept in the database (IdentityService). */
   readonly identitySecret: string | undefined;
 }
@@ -201,6 +216,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, hostname = 'nod
     webDir: e.WEB_DIR,
     reconnectGraceMs: e.RECONNECT_GRACE_MS,
     connectionLimits: { maxSocketsPerAddress: e.MAX_SOCKETS_PER_ADDRESS, joinDeadlineMs: e.JOIN_DEADLINE_MS },
+    waitingRoom: {
+      requestTtlMs: e.JOIN_REQUEST_TTL_MS,
+      admissionTtlMs: e.JOIN_ADMISSION_TTL_MS,
+      denyCooldownMs: e.JOIN_DENY_COOLDOWN_MS,
+      requestsPerMinute: e.JOIN_REQUESTS_PER_MINUTE,
+    },
     identitySecret: e.IDENTITY_SECRET,
   };
 }

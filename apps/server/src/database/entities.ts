@@ -1,3 +1,4 @@
+import type { Access } from '@mesh-meet/protocol';
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /*
@@ -17,8 +18,13 @@ export class RoomEntity {
   @Column({ name: 'host_key_hash', type: 'varchar', length: 64 })
   hostKeyHash!: string;
 
+  /** `access === 'locked'`, kept in step with it for readers of the table written before `access`. */
   @Column({ type: 'boolean', default: false })
   locked!: boolean;
+
+  /** Who may come in: `open`, `ask` (guests wait for the host) or `locked`. */
+  @Column({ type: 'varchar', length: 8, default: 'open' })
+  access!: Access;
 
   @Column({ name: 'max_participants', type: 'int' })
   maxParticipants!: number;

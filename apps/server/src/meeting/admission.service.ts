@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import type { JoinSuccess, MediaState, PeerInfo } from '@mesh-meet/protocol';
+import type { JoinSuccess, JoinWaiting, MediaState, PeerInfo, RoomSummary } from '@mesh-meet/protocol';
 import { NO_MEDIA } from '@mesh-meet/protocol';
 import { AttendanceService } from '../attendance/attendance.service';
 import { APP_CONFIG, type AppConfig } from '../config/config';
@@ -19,6 +19,7 @@ import { MeetingChannels } from './meeting-channels.service';
 import { MeetingError } from './meeting-error';
 import { PresenceService } from './presence.service';
 import { meetingChannel, type SignalingSocket } from './socket-session';
+import { WaitingRoomService } from './waiting-room.service';
 
 export interface JoinInput {
   roomId: string;
@@ -32,7 +33,8 @@ export interface JoinInput {
 /**
  * Who may come in: the room must exist and not have ended, a host key must
  * match, someone the host removed stays out, a locked room takes only its
- * host, a full one nobody but its host. "Check capacity, then add" is one
+ * host, an `ask` room takes a guest only once the host admitted them (until
+ * then the guest waits: WaitingRoomService), a full one nobody but its host. "Check capacity, then add" is one
  * step of the MembershipStore, so it holds across processes. The gateway runs
  * one socket's joins one at a time (inTurn).
  */
@@ -48,18 +50,21 @@ export class AdmissionService {
     private readonly departures: Departures,
     private readonly ice: IceServersService,
     private readonly identities: IdentityService,
+    private readonly waiting: WaitingRoomService,
     private readonly metrics: MetricsService,
     private readonly logger: AppLogger,
     @Inject(APP_CONFIG)
     private readonly config: Pick<AppConfig, 'maxParticipants' | 'nodeId' | 'rateLimits' | 'upstreamBudgetBps'>,
   ) {}
 
-  async join(socket: SignalingSocket, input: JoinInput): Promise<JoinSuccess> {
+  async join(socket: SignalingSocket, input: JoinInput): Promise<JoinSuccess | JoinWaiting> {
     const rate = await this.limiter.hit('join', socket.data.address, this.config.rateLimits.joinPerMinute, 60_000);
     if (!rate.allowed) {
       throw new MeetingError('RATE_LIMITED', `too many joins; retry in ${rate.retryAfterSeconds} s`);
     }
     if (socket.data.session) await this.presence.leave(socket, 'left');
+    // Waiting for another room: that request goes. For this room it stays, so asking again is the same request.
+    if (socket.data.waiting && socket.data.waiting.roomId !== input.roomId) await this.waiting.withdraw(socket);
 
     const room = await this.rooms.find(input.roomId);
     if (!room) throw new MeetingError('ROOM_NOT_FOUND', 'no meeting has this code');
@@ -77,7 +82,11 @@ export class AdmissionService {
     if (!isHost && (await this.attendance.wasRemoved(room.id, identity.userId))) {
       throw new MeetingError('REMOVED', 'the host removed you from this meeting');
     }
-    if (room.locked && !isHost) throw new MeetingError('ROOM_LOCKED', 'the host has locked this meeting');
+    if (!isHost && room.access === 'locked') throw new MeetingError('ROOM_LOCKED', 'the host has locked this meeting');
+    if (!isHost && room.access === 'ask' && !(await this.waiting.consumeAdmission(room.id, identity.userId))) {
+      const asker = { userId: identity.userId, identityToken: identity.token, name: input.name };
+      return this.waiting.ask(socket, room, asker, this.summary(room));
+    }
 
     const role = isHost ? 'host' : 'guest';
     const resumeToken = generateResumeToken();
@@ -120,9 +129,25 @@ export class AdmissionService {
 
     await this.channels.bind(socket, member);
     socket.to(meetingChannel(room.id)).emit('peer-joined', toPeerInfo(member));
+    await this.afterSeat(socket, room.id, isHost);
     this.metrics.joins.inc({ role });
     this.logger.info('joined', { roomId: room.id, peerId: member.peerId, role });
     return this.joinSuccess(room, member, identity.token, resumeToken, false, admission.others);
+  }
+
+  /**
+   * The waiting room's part of a join that took a seat: a request this
+   * connection still had (the room turned open meanwhile) is done, and a host
+   * gets the waiting list. Not fatal: the seat is taken and its ack must
+   * say so; the next change of the list reaches the host anyway.
+   */
+  private async afterSeat(socket: SignalingSocket, roomId: string, isHost: boolean): Promise<void> {
+    try {
+      await this.waiting.withdraw(socket);
+      if (isHost) await this.waiting.greetHost(socket, roomId);
+    } catch (error) {
+      this.logger.warn('waiting room update after a join failed', { roomId, error: describeError(error) });
+    }
   }
 
   /**
@@ -177,6 +202,16 @@ export class AdmissionService {
     return Math.min(room.maxParticipants, this.config.maxParticipants);
   }
 
+  private summary(room: RoomEntity): RoomSummary {
+    return {
+      roomId: room.id,
+      name: room.name,
+      access: room.access,
+      locked: room.access === 'locked',
+      maxParticipants: this.capacity(room),
+    };
+  }
+
   private joinSuccess(
     room: RoomEntity,
     member: Member,
@@ -188,7 +223,7 @@ export class AdmissionService {
     return {
       ok: true,
       self: { peerId: member.peerId, role: member.role, userId: member.userId, identity, resumeToken, resumed },
-      room: { roomId: room.id, name: room.name, locked: room.locked, maxParticipants: this.capacity(room) },
+      room: this.summary(room),
       peers: others.map(toPeerInfo),
       ...this.ice.forJoin(member.peerId),
       upstreamBudgetBps: this.config.upstreamBudgetBps,

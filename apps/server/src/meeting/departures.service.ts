@@ -6,19 +6,25 @@ import { describeError } from '../logging/describe-error';
 import type { Member } from '../membership/membership.store';
 import { MeetingChannels } from './meeting-channels.service';
 import { meetingChannel } from './socket-session';
+import { WaitingRoomService } from './waiting-room.service';
 
-/** Someone is out of a meeting: the others are told, and the attendance row is closed. */
+/**
+ * Someone is out of a meeting: the others are told, and the attendance row is
+ * closed; when it was the last host, the guests waiting to get in are told too.
+ */
 @Injectable()
 export class Departures {
   constructor(
     private readonly channels: MeetingChannels,
     private readonly attendance: AttendanceService,
+    private readonly waiting: WaitingRoomService,
     private readonly logger: AppLogger,
   ) {}
 
   async announce(member: Member, reason: LeaveReason): Promise<void> {
     this.channels.io.to(meetingChannel(member.roomId)).emit('peer-left', { peerId: member.peerId, reason });
     this.logger.info('left', { roomId: member.roomId, peerId: member.peerId, reason });
+    if (member.role === 'host') await this.waiting.hostLeft(member.roomId);
     try {
       await this.attendance.close(member.participationId, reason);
     } catch (error) {

@@ -3,6 +3,7 @@ import type { Member } from '../membership/membership.store';
 import { MetricsService } from '../metrics/metrics.service';
 import { LocalRoomCount } from './local-room-count';
 import {
+  hostChannel,
   meetingChannel,
   peerChannel,
   type SignalingNamespace,
@@ -49,7 +50,7 @@ export class MeetingChannels {
     // A socket that closed while its join was under way is out of every channel
     // already; joining it would leave a dead entry in them. Its disconnect,
     // which runs next (inTurn), gives the seat up.
-    if (socket.connected) await socket.join([meetingChannel(member.roomId), peerChannel(member.peerId)]);
+    if (socket.connected) await socket.join(channelsOf(member));
   }
 
   /** Takes the socket out of its meeting; a no-op when it has moved on from `session` already. */
@@ -57,10 +58,7 @@ export class MeetingChannels {
     if (socket.data.session !== session) return;
     socket.data.session = undefined;
     this.countLocal(session.roomId, -1);
-    await Promise.all([
-      socket.leave(meetingChannel(session.roomId)),
-      socket.leave(peerChannel(session.peerId)),
-    ]);
+    await Promise.all(channelsOf(session).map((channel) => socket.leave(channel)));
   }
 
   /** A disconnected socket: Socket.IO has taken it out of its channels already. */
@@ -72,4 +70,11 @@ export class MeetingChannels {
   private countLocal(roomId: string, delta: number): void {
     this.metrics.activeRooms.set(this.localRooms.add(roomId, delta));
   }
+}
+
+/** The channels a member hears: its meeting's, its own, and its meeting's hosts' (join requests) when it is a host. */
+function channelsOf(member: Pick<Member, 'roomId' | 'peerId' | 'role'>): string[] {
+  const channels = [meetingChannel(member.roomId), peerChannel(member.peerId)];
+  if (member.role === 'host') channels.push(hostChannel(member.roomId));
+  return channels;
 }

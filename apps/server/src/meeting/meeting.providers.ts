@@ -9,11 +9,13 @@ import { PresenceService } from './presence.service';
 import { RoomDepartureAnnouncer } from './room-departure-announcer';
 import { RoomTalkService } from './room-talk.service';
 import { SignalRelay } from './signal-relay.service';
+import { WaitingRoomService } from './waiting-room.service';
 
 /** The meeting rules, one service per job; the signaling gateway calls them. */
 export const MEETING_PROVIDERS: Provider[] = [
   MeetingChannels,
   MemberCheck,
+  WaitingRoomService,
   Departures,
   { provide: DepartureAnnouncer, useClass: RoomDepartureAnnouncer },
   PresenceService,

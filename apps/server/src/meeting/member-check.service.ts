@@ -15,6 +15,7 @@ export class MemberCheck {
   /** The socket's session, without asking the store (for messages the store checks itself). */
   session(socket: SignalingSocket): SocketSession {
     const session = socket.data.session;
+    if (!session && socket.data.waiting) throw new MeetingError('NOT_IN_ROOM', 'waiting for the host to let you in');
     if (!session) throw new MeetingError('NOT_IN_ROOM', 'join a room first');
     return session;
   }

@@ -7,11 +7,14 @@ import { AppLogger } from '../logging/app-logger';
 import { MemoryMembershipStore } from '../membership/memory-membership.store';
 import type { Member } from '../membership/membership.store';
 import { MetricsService } from '../metrics/metrics.service';
+import { MemoryAddressRateLimiter } from '../rate-limit/address-rate-limiter';
 import { RoomsService } from '../rooms/rooms.service';
+import { MemoryWaitingRoomStore } from '../waiting-room/memory-waiting-room.store';
 import { Departures } from './departures.service';
 import { MeetingChannels } from './meeting-channels.service';
 import { PresenceService } from './presence.service';
 import type { SignalingNamespace, SignalingSocket } from './socket-session';
+import { WaitingRoomService } from './waiting-room.service';
 
 /**
  * The grace period without sockets: a dropped connection is only its id and
@@ -35,7 +38,8 @@ describe('PresenceService', () => {
     // A namespace with no sockets: announcements reach nobody, which is all these cases need.
     channels.attach(new Server().of('/signaling') as unknown as SignalingNamespace);
     const attendance = new AttendanceService(database, store, config);
-    presence = new PresenceService(store, channels, new Departures(channels, attendance, logger), logger, config);
+    const waiting = new WaitingRoomService(new MemoryWaitingRoomStore(), store, channels, new MemoryAddressRateLimiter(), logger, config);
+    presence = new PresenceService(store, channels, new Departures(channels, attendance, waiting, logger), waiting, logger, config);
   });
 
   afterEach(async () => {

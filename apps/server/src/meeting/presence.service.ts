@@ -8,6 +8,7 @@ import { Departures } from './departures.service';
 import { MeetingChannels } from './meeting-channels.service';
 import { MeetingError } from './meeting-error';
 import type { SignalingSocket } from './socket-session';
+import { WaitingRoomService } from './waiting-room.service';
 
 /**
  * Staying and going: `leave`, a dropped connection and its grace period, and
@@ -22,6 +23,7 @@ export class PresenceService {
     private readonly store: MembershipStore,
     private readonly channels: MeetingChannels,
     private readonly departures: Departures,
+    private readonly waiting: WaitingRoomService,
     private readonly logger: AppLogger,
     @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'reconnectGraceMs'>,
   ) {}
@@ -33,6 +35,8 @@ export class PresenceService {
    * grace period and leaves only if no resume arrives; the grace can be 0.
    */
   async disconnected(socket: SignalingSocket, deliberate = false): Promise<void> {
+    // A waiting guest has no seat to keep for a resume: the request goes at once.
+    await this.waiting.withdraw(socket);
     const session = socket.data.session;
     if (!session) return;
     if (deliberate) return this.leave(socket, 'left');
@@ -60,8 +64,9 @@ export class PresenceService {
     this.pendingRemovals.delete(peerId);
   }
 
-  /** The client's `leave`: refused when there is nothing to leave. */
+  /** The client's `leave` (from a meeting, or from waiting to get in): refused when there is nothing to leave. */
   async leaveOnRequest(socket: SignalingSocket): Promise<void> {
+    if (socket.data.waiting) return this.waiting.withdraw(socket);
     if (!socket.data.session) throw new MeetingError('NOT_IN_ROOM', 'not in a room');
     await this.leave(socket, 'left');
   }

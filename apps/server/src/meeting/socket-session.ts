@@ -24,6 +24,17 @@ export interface SocketData {
   /** The tail of this connection's joins, leaves and disconnect, run one at a time (inTurn). */
   turn?: Promise<void>;
   session?: SocketSession;
+  /** This connection's request to join an `ask` room, while it waits for the host (WaitingRoomService). */
+  waiting?: WaitingSession;
+}
+
+/** A connection waiting for the host. A cache: the WaitingRoomStore decides whether the request still stands. */
+export interface WaitingSession {
+  roomId: string;
+  requestId: string;
+  userId: string;
+  /** Ends the request when it expires unanswered. */
+  timer: NodeJS.Timeout;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
@@ -31,6 +42,13 @@ type NoServerEvents = {};
 export type SignalingSocket = Socket<ClientToServerEvents, ServerToClientEvents, NoServerEvents, SocketData>;
 export type SignalingNamespace = Namespace<ClientToServerEvents, ServerToClientEvents, NoServerEvents, SocketData>;
 
-/* Socket.IO rooms: one per meeting, and one per peer for targeted delivery across processes. */
+/*
+ * Socket.IO rooms: one per meeting, and one per peer for targeted delivery across processes;
+ * for the waiting room, one per meeting for its hosts, one for the guests waiting to enter
+ * it, and one per join request for the answer to that guest.
+ */
 export const meetingChannel = (roomId: string) => `r:${roomId}`;
 export const peerChannel = (peerId: string) => `p:${peerId}`;
+export const hostChannel = (roomId: string) => `h:${roomId}`;
+export const waitingChannel = (roomId: string) => `w:${roomId}`;
+export const requestChannel = (requestId: string) => `q:${requestId}`;

@@ -35,7 +35,7 @@ export class RoomsController {
     if (!parsed.ok) {
       throw new ApiError(HttpStatus.BAD_REQUEST, { ...parsed.error, fields: parsed.fields });
     }
-    const created = await this.rooms.create(parsed.value.name);
+    const created = await this.rooms.create(parsed.value.name, parsed.value.access);
     this.metrics.roomsCreated.inc();
     return created;
   }
@@ -50,7 +50,8 @@ export class RoomsController {
       name: room.name,
       participants: room.endedAt ? 0 : await this.store.count(room.id),
       maxParticipants: room.maxParticipants,
-      locked: room.locked,
+      access: room.access,
+      locked: room.access === 'locked',
       endedAt: room.endedAt?.toISOString() ?? null,
     };
   }

@@ -66,9 +66,25 @@ describe('rooms REST API', () => {
       name: 'Lookup',
       participants: 0,
       maxParticipants: 6,
+      access: 'open',
       locked: false,
       endedAt: null,
     });
+  });
+
+  it('creates a room with the access mode asked for, and refuses an unknown one', async () => {
+    const asking = await createRoom(server.url, 'Asking', { access: 'ask' });
+    const info = (await (await fetch(`${server.url}/api/rooms/${asking.roomId}`)).json()) as RoomInfo;
+    expect(info).toMatchObject({ access: 'ask', locked: false });
+    const locked = await createRoom(server.url, 'Shut', { access: 'locked' });
+    expect(await (await fetch(`${server.url}/api/rooms/${locked.roomId}`)).json()).toMatchObject({ access: 'locked', locked: true });
+    const refused = await fetch(`${server.url}/api/rooms`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ access: 'private' }),
+    });
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({ code: 'INVALID_PAYLOAD', fields: [{ path: 'access' }] });
   });
 
   it('answers 404 ROOM_NOT_FOUND for unknown and malformed ids', async () => {

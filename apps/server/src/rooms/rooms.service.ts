@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { AttendanceResponse, CreateRoomResponse } from '@mesh-meet/protocol';
+import type { Access, AttendanceResponse, CreateRoomResponse } from '@mesh-meet/protocol';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { DatabaseService } from '../database/database.service';
 import { ParticipationEntity, RoomEntity } from '../database/entities';
 import { generateHostKey, generateRoomId, hashHostKey, hostKeyMatches } from './secrets';
 
-/** Rooms in the database: creation, lookup, lock, end, and the host's attendance report. */
+/** Rooms in the database: creation, lookup, access mode, end, and the host's attendance report. */
 @Injectable()
 export class RoomsService {
   constructor(
@@ -13,7 +13,7 @@ export class RoomsService {
     @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'publicUrl' | 'maxParticipants'>,
   ) {}
 
-  async create(name: string | undefined): Promise<CreateRoomResponse> {
+  async create(name: string | undefined, access: Access = 'open'): Promise<CreateRoomResponse> {
     const hostKey = generateHostKey();
     const room = await this.database.run('create room', async (dataSource) => {
       const rooms = dataSource.getRepository(RoomEntity);
@@ -25,7 +25,8 @@ export class RoomsService {
           id,
           name: name?.trim() || 'Meeting',
           hostKeyHash: hashHostKey(hostKey),
-          locked: false,
+          access,
+          locked: access === 'locked',
           maxParticipants: this.config.maxParticipants,
           createdAt: new Date(),
           endedAt: null,
@@ -54,15 +55,15 @@ export class RoomsService {
     return presented !== undefined && hostKeyMatches(presented, room.hostKeyHash);
   }
 
-  async setLocked(roomId: string, locked: boolean): Promise<void> {
-    await this.database.run('lock room', (dataSource) =>
-      dataSource.getRepository(RoomEntity).update({ id: roomId }, { locked }),
+  async setAccess(roomId: string, access: Access): Promise<void> {
+    await this.database.run('set room access', (dataSource) =>
+      dataSource.getRepository(RoomEntity).update({ id: roomId }, { access, locked: access === 'locked' }),
     );
   }
 
   async end(roomId: string, at = new Date()): Promise<void> {
     await this.database.run('end room', (dataSource) =>
-      dataSource.getRepository(RoomEntity).update({ id: roomId }, { endedAt: at, locked: true }),
+      dataSource.getRepository(RoomEntity).update({ id: roomId }, { endedAt: at, access: 'locked', locked: true }),
     );
   }
 

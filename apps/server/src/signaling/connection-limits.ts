@@ -55,7 +55,8 @@ export class ConnectionLimits {
    */
   private armDeadline(socket: SignalingSocket): void {
     const timer = setTimeout(() => {
-      if (socket.data.session) this.armDeadline(socket);
+      // Waiting for the host counts as being in the meeting: the request has its own expiry.
+      if (socket.data.session || socket.data.waiting) this.armDeadline(socket);
       else this.close(socket, 'NOT_IN_ROOM', 'no meeting joined in time; connect again to join');
     }, this.config.connectionLimits.joinDeadlineMs);
     timer.unref();

@@ -97,7 +97,7 @@ function socketListener(
  * signal down by about a quarter.
  * The semantics are Nest's: the same argument mapping (payloadAndAck), an
  * ack only when the client asked for one.
- * The eight listeners are made once and shared by every connection
+ * The listeners are made once and shared by every connection
  * (Socket.IO calls a listener with the socket as `this`): per-connection
  * closures cost about 1.5 KB of heap per client (heap snapshots at 1,000
  * clients), 15 MB at 10,000.
@@ -141,6 +141,12 @@ export class SignalingGateway implements OnGatewayInit, OnGatewayConnection, Bef
       [CLIENT_EVENTS.hostLock]: (socket, { locked }) => done(this.host.lock(socket, locked)),
       [CLIENT_EVENTS.hostRemove]: (socket, { peerId }) => done(this.host.remove(socket, peerId)),
       [CLIENT_EVENTS.hostEnd]: (socket) => done(this.host.end(socket)),
+      [CLIENT_EVENTS.hostAccess]: (socket, { access }) => done(this.host.setAccess(socket, access)),
+      [CLIENT_EVENTS.hostAdmit]: (socket, { requestId }) => done(this.host.admit(socket, requestId)),
+      [CLIENT_EVENTS.hostDeny]: (socket, { requestId }) => done(this.host.deny(socket, requestId)),
+      [CLIENT_EVENTS.hostAdmitAll]: (socket) => done(this.host.admitAll(socket)),
+      [CLIENT_EVENTS.hostMute]: (socket, { peerId }) => done(this.host.mute(socket, peerId)),
+      [CLIENT_EVENTS.hostMuteAll]: (socket) => done(this.host.muteAll(socket)),
     };
     // Where speed needs a hand-written check instead of the schema (held to it by its spec).
     const fastParsers: { [E in ClientEvent]?: Parser<RequestOf<E>> } = { signal: parseSignalRequest };

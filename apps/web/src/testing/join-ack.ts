@@ -16,7 +16,7 @@ export function joinAck(peers: string[] = [], self: Partial<SelfInfo> = {}): Joi
       resumed: false,
       ...self,
     },
-    room: { roomId: 'abc-defg-hij', name: 'Sync', locked: false, maxParticipants: 6 },
+    room: { roomId: 'abc-defg-hij', name: 'Sync', access: 'open', locked: false, maxParticipants: 6 },
     peers: peers.map((peerId) => ({ peerId, name: peerId, role: 'guest' as const, media: { audio: true, video: true, screen: false } })),
     iceServers: [],
     iceTransportPolicy: 'all',

@@ -17,6 +17,7 @@ export const ERROR_CODES = [
   'PEER_NOT_FOUND',
   'FORBIDDEN',
   'REMOVED',
+  'DENIED',
   'RATE_LIMITED',
   'UNAVAILABLE',
   'INTERNAL',

@@ -1,5 +1,10 @@
 import type {
   ChatRequest,
+  HostAccessRequest,
+  HostMuteRequest,
+  HostRequestDecision,
+  JoinRequests,
+  MutedByHost,
   HostLockRequest,
   HostRemoveRequest,
   JoinAck,
@@ -32,6 +37,14 @@ same<ClientToServerEvents['leave'], (ack?: Ack<OkAck>) => void>(true);
 same<ClientToServerEvents['host:lock'], (request: HostLockRequest, ack?: Ack<OkAck>) => void>(true);
 same<ClientToServerEvents['host:remove'], (request: HostRemoveRequest, ack?: Ack<OkAck>) => void>(true);
 same<ClientToServerEvents['host:end'], (ack?: Ack<OkAck>) => void>(true);
+same<ClientToServerEvents['host:access'], (request: HostAccessRequest, ack?: Ack<OkAck>) => void>(true);
+same<ClientToServerEvents['host:admit'], (request: HostRequestDecision, ack?: Ack<OkAck>) => void>(true);
+same<ClientToServerEvents['host:admit-all'], (ack?: Ack<OkAck>) => void>(true);
+same<ClientToServerEvents['host:mute'], (request: HostMuteRequest, ack?: Ack<OkAck>) => void>(true);
+same<ClientToServerEvents['host:mute-all'], (ack?: Ack<OkAck>) => void>(true);
+same<ServerToClientEvents['join-requests'], (event: JoinRequests) => void>(true);
+same<ServerToClientEvents['muted-by-host'], (event: MutedByHost) => void>(true);
+same<(typeof CLIENT_EVENTS)['hostAdmitAll'], 'host:admit-all'>(true);
 same<ServerToClientEvents['peer-joined'], (event: PeerJoined) => void>(true);
 same<ServerToClientEvents['peer-left'], (event: PeerLeft) => void>(true);
 same<ServerToClientEvents['signal'], (event: SignalEvent) => void>(true);
@@ -44,13 +57,13 @@ describe('event names', () => {
       'client',
       CLIENT_EVENTS,
       CLIENT_EVENT_SCHEMAS,
-      { join: 'join', signal: 'signal', mediaState: 'media-state', chat: 'chat', leave: 'leave', hostLock: 'host:lock', hostRemove: 'host:remove', hostEnd: 'host:end' },
+      { join: 'join', signal: 'signal', mediaState: 'media-state', chat: 'chat', leave: 'leave', hostLock: 'host:lock', hostRemove: 'host:remove', hostEnd: 'host:end', hostAccess: 'host:access', hostAdmit: 'host:admit', hostDeny: 'host:deny', hostAdmitAll: 'host:admit-all', hostMute: 'host:mute', hostMuteAll: 'host:mute-all' },
     ],
     [
       'server',
       SERVER_EVENTS,
       SERVER_EVENT_SCHEMAS,
-      { peerJoined: 'peer-joined', peerLeft: 'peer-left', signal: 'signal', peerMediaState: 'peer-media-state', chatMessage: 'chat-message', roomUpdated: 'room-updated', removed: 'removed', roomEnded: 'room-ended', closing: 'closing' },
+      { peerJoined: 'peer-joined', peerLeft: 'peer-left', signal: 'signal', peerMediaState: 'peer-media-state', chatMessage: 'chat-message', roomUpdated: 'room-updated', removed: 'removed', roomEnded: 'room-ended', closing: 'closing', joinRequests: 'join-requests', admitted: 'admitted', joinDenied: 'join-denied', hostPresence: 'host-presence', mutedByHost: 'muted-by-host' },
     ],
   ])('name every %s event of the table once, as frozen code constants', (_direction, names, table, expected) => {
     expect(names).toEqual(expected);

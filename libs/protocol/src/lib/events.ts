@@ -1,14 +1,22 @@
 import type { z } from 'zod';
 import {
+  admittedSchema,
   chatMessageSchema,
   chatRequestSchema,
   closingSchema,
   emptyRequestSchema,
+  hostAccessRequestSchema,
   hostLockRequestSchema,
+  hostMuteRequestSchema,
+  hostPresenceSchema,
   hostRemoveRequestSchema,
+  hostRequestDecisionSchema,
   joinAckSchema,
+  joinDeniedSchema,
   joinRequestSchema,
+  joinRequestsSchema,
   mediaStateRequestSchema,
+  mutedByHostSchema,
   okAckSchema,
   peerJoinedSchema,
   peerLeftSchema,
@@ -48,6 +56,12 @@ export const CLIENT_EVENT_SCHEMAS = {
   'host:lock': { request: hostLockRequestSchema, ack: okAckSchema },
   'host:remove': { request: hostRemoveRequestSchema, ack: okAckSchema },
   'host:end': { request: emptyRequestSchema, ack: okAckSchema },
+  'host:access': { request: hostAccessRequestSchema, ack: okAckSchema },
+  'host:admit': { request: hostRequestDecisionSchema, ack: okAckSchema },
+  'host:deny': { request: hostRequestDecisionSchema, ack: okAckSchema },
+  'host:admit-all': { request: emptyRequestSchema, ack: okAckSchema },
+  'host:mute': { request: hostMuteRequestSchema, ack: okAckSchema },
+  'host:mute-all': { request: emptyRequestSchema, ack: okAckSchema },
 } as const satisfies Record<string, ClientEventContract>;
 
 /** Server -> browser: every event name and the schema of its payload, declared once. */
@@ -61,6 +75,11 @@ export const SERVER_EVENT_SCHEMAS = {
   removed: removedSchema,
   'room-ended': roomEndedSchema,
   closing: closingSchema,
+  'join-requests': joinRequestsSchema,
+  admitted: admittedSchema,
+  'join-denied': joinDeniedSchema,
+  'host-presence': hostPresenceSchema,
+  'muted-by-host': mutedByHostSchema,
 } as const satisfies Record<string, z.ZodType>;
 
 export type ClientEventName = keyof typeof CLIENT_EVENT_SCHEMAS;
@@ -93,10 +112,10 @@ export type ServerToClientEvents = {
 
 export type ServerEventPayload<E extends ServerEventName> = Parameters<ServerToClientEvents[E]>[0];
 
-/** `media-state` -> `mediaState`, `host:lock` -> `hostLock`. */
-type CamelCase<S extends string> = S extends `${infer Head}-${infer Tail}`
-  ? `${Head}${Capitalize<CamelCase<Tail>>}`
-  : S extends `${infer Head}:${infer Tail}`
+/** `media-state` -> `mediaState`, `host:lock` -> `hostLock`, `host:admit-all` -> `hostAdmitAll`. */
+type CamelCase<S extends string> = S extends `${infer Head}:${infer Tail}`
+  ? `${CamelCase<Head>}${Capitalize<CamelCase<Tail>>}`
+  : S extends `${infer Head}-${infer Tail}`
     ? `${Head}${Capitalize<CamelCase<Tail>>}`
     : S;
 

@@ -1,12 +1,15 @@
 import { z } from 'zod';
 import { ERROR_CODES } from './error-codes';
 import { LIMITS } from './limits';
+import { accessSchema } from './schemas';
 import { humanTextSchema } from './text';
 
 /** POST /api/rooms */
 export const createRoomRequestSchema = z.strictObject({
   /** Blank means the default name; anything else is cleaned like every text shown to people (text.ts). */
   name: humanTextSchema(LIMITS.roomNameMaxLength, { allowBlank: true }).optional(),
+  /** Who may come in at first; absent means `open`. The host changes it in the call (`host:access`). */
+  access: accessSchema.optional(),
 });
 
 export const createRoomResponseSchema = z.strictObject({
@@ -23,6 +26,8 @@ export const roomInfoSchema = z.strictObject({
   name: z.string(),
   participants: z.number().int(),
   maxParticipants: z.number().int(),
+  access: accessSchema,
+  /** `access === 'locked'`, kept for clients written before `access`. */
   locked: z.boolean(),
   endedAt: z.string().nullable(),
 });

@@ -1,4 +1,16 @@
-import { joinAckSchema, joinRequestSchema, signalDataSchema, signalRequestSchema } from './schemas';
+import {
+  hostAccessRequestSchema,
+  hostMuteRequestSchema,
+  hostRequestDecisionSchema,
+  joinAckSchema,
+  joinDeniedSchema,
+  joinRequestSchema,
+  mutedByHostSchema,
+  roomUpdatedSchema,
+  signalDataSchema,
+  signalRequestSchema,
+} from './schemas';
+import { createRoomRequestSchema } from './rest';
 import { normalizeRoomId } from './room-id';
 import { parsePayload } from './parse';
 import { ERROR_CODES, isErrorCode } from './error-codes';
@@ -80,5 +92,50 @@ describe('acks and error codes', () => {
     expect(ERROR_CODES).toContain('RATE_LIMITED');
     expect(isErrorCode('ROOM_LOCKED')).toBe(true);
     expect(isErrorCode('NOPE')).toBe(false);
+  });
+});
+
+describe('access modes and the waiting room', () => {
+  const room = { roomId: 'abc-defg-hij', name: 'Sync', access: 'ask', locked: false, maxParticipants: 6 };
+  const waiting = {
+    ok: true,
+    waiting: { requestId: 'Req_12345678', hostPresent: false, expiresAt: '2026-01-01T00:10:00.000Z' },
+    identity: 'token',
+    room,
+  };
+
+  it('parses a waiting join ack as its own shape, not as a join with a seat', () => {
+    const parsed = joinAckSchema.parse(waiting);
+    expect('waiting' in parsed && parsed.waiting.requestId).toBe('Req_12345678');
+    expect(joinAckSchema.safeParse({ ...waiting, self: {} }).success).toBe(false);
+  });
+
+  it('takes open, ask and locked as access, nothing else', () => {
+    expect(['open', 'ask', 'locked'].map((access) => hostAccessRequestSchema.safeParse({ access }).success)).toEqual([true, true, true]);
+    expect(hostAccessRequestSchema.safeParse({ access: 'closed' }).success).toBe(false);
+    expect(roomUpdatedSchema.safeParse({ locked: true }).success).toBe(false);
+  });
+
+  it('names a request by a server-issued id, and refuses anything shaped otherwise', () => {
+    expect(hostRequestDecisionSchema.safeParse({ requestId: 'Req_12345678' }).success).toBe(true);
+    expect(hostRequestDecisionSchema.safeParse({ requestId: '../x' }).success).toBe(false);
+    expect(hostRequestDecisionSchema.safeParse({ requestId: 'Req_12345678', admit: true }).success).toBe(false);
+  });
+
+  it('says why a request ended without admission, from a closed list', () => {
+    expect(joinDeniedSchema.safeParse({ requestId: 'Req_12345678', reason: 'denied' }).success).toBe(true);
+    expect(joinDeniedSchema.safeParse({ requestId: 'Req_12345678', reason: 'bored' }).success).toBe(false);
+  });
+
+  it('lets a mute name one peer and carries who asked, and has no unmute', () => {
+    expect(hostMuteRequestSchema.safeParse({ peerId: 'AAAAAAAAAAAAAAAA' }).success).toBe(true);
+    expect(hostMuteRequestSchema.safeParse({ peerId: 'AAAAAAAAAAAAAAAA', audio: true }).success).toBe(false);
+    expect(mutedByHostSchema.safeParse({ by: 'Hana' }).success).toBe(true);
+  });
+
+  it('creates a room open unless told otherwise', () => {
+    expect(createRoomRequestSchema.parse({})).toEqual({});
+    expect(createRoomRequestSchema.parse({ access: 'ask' })).toEqual({ access: 'ask' });
+    expect(createRoomRequestSchema.safeParse({ access: 'secret' }).success).toBe(false);
   });
 });

@@ -41,6 +41,17 @@ export const hostKeySchema = z.string().regex(/^[A-Za-z0-9_-]{22,64}$/, 'must be
 
 export const roleSchema = z.enum(['host', 'guest']);
 
+/**
+ * Who may come in: `open` (anyone with the link), `ask` (guests wait until
+ * the host admits them), `locked` (nobody new; the host can always rejoin).
+ */
+export const accessSchema = z.enum(['open', 'ask', 'locked']);
+
+/** Server-issued ids of join requests: url-safe random strings, like peer ids. */
+export const requestIdSchema = z
+  .string()
+  .regex(new RegExp(`^[A-Za-z0-9_-]{${LIMITS.peerIdMinLength},${LIMITS.peerIdMaxLength}}$`), 'must be a request id');
+
 export const mediaStateSchema = z.strictObject({
   audio: z.boolean(),
   video: z.boolean(),
@@ -136,6 +147,13 @@ export const hostLockRequestSchema = z.strictObject({ locked: z.boolean() });
 
 export const hostRemoveRequestSchema = z.strictObject({ peerId: peerIdSchema });
 
+export const hostAccessRequestSchema = z.strictObject({ access: accessSchema });
+
+/** `host:admit` and `host:deny` name one waiting guest by the id of their request. */
+export const hostRequestDecisionSchema = z.strictObject({ requestId: requestIdSchema });
+
+export const hostMuteRequestSchema = z.strictObject({ peerId: peerIdSchema });
+
 /** Events without a payload accept nothing or an empty object. */
 export const emptyRequestSchema = z.union([z.undefined(), z.null(), z.strictObject({})]);
 
@@ -157,6 +175,9 @@ export const selfInfoSchema = z.strictObject({
 export const roomSummarySchema = z.strictObject({
   roomId: z.string(),
   name: z.string(),
+  /** Who may come in. */
+  access: accessSchema,
+  /** `access === 'locked'`, kept for clients written before `access`. */
   locked: z.boolean(),
   maxParticipants: z.number().int(),
 });
@@ -175,7 +196,28 @@ export const joinSuccessSchema = z.strictObject({
 
 export const failureSchema = z.strictObject({ ok: z.literal(false), error: errorSchema });
 
-export const joinAckSchema = z.discriminatedUnion('ok', [joinSuccessSchema, failureSchema]);
+/**
+ * A guest's join into an `ask` room while the host has not let them in yet:
+ * not an error, a state. The connection waits; `admitted` tells it to send
+ * the same join again (with `identity`), `join-denied` that it was not let in.
+ */
+export const joinWaitingSchema = z.strictObject({
+  ok: z.literal(true),
+  waiting: z.strictObject({
+    /** This request; a repeated join from the same identity gets the same one. */
+    requestId: requestIdSchema,
+    /** Whether a host is in the meeting now (`host-presence` tells of changes). */
+    hostPresent: z.boolean(),
+    /** When the request lapses unanswered (`join-denied {reason:'expired'}`). */
+    expiresAt: z.iso.datetime(),
+  }),
+  /** The identity token the request is for: send it as `join.identity` when admitted. */
+  identity: identityTokenSchema,
+  room: roomSummarySchema,
+});
+
+/** `{ok:true, self, …}` (in), `{ok:true, waiting, …}` (waiting for the host), or `{ok:false, error}`. */
+export const joinAckSchema = z.union([joinSuccessSchema, joinWaitingSchema, failureSchema]);
 
 export const okAckSchema = z.discriminatedUnion('ok', [
   z.strictObject({ ok: z.literal(true) }),
@@ -196,7 +238,41 @@ export const signalEventSchema = z.strictObject({
 
 export const peerMediaStateSchema = mediaStateSchema.extend({ peerId: peerIdSchema });
 
-export const roomUpdatedSchema = z.strictObject({ locked: z.boolean() });
+export const roomUpdatedSchema = z.strictObject({
+  access: accessSchema,
+  /** `access === 'locked'`, kept for clients written before `access`. */
+  locked: z.boolean(),
+});
+
+/** A request waiting for the host, as hosts see it. */
+export const joinRequestInfoSchema = z.strictObject({
+  requestId: requestIdSchema,
+  /** The name the guest typed (cleaned like every displayed name). */
+  name: z.string(),
+  requestedAt: z.iso.datetime(),
+});
+
+/** To hosts: every request waiting now, oldest first (the whole list each time, so it replaces the last one). */
+export const joinRequestsSchema = z.strictObject({ requests: z.array(joinRequestInfoSchema) });
+
+/** To a waiting guest: the host let them in; send the same `join` again, with the waiting ack's `identity`. */
+export const admittedSchema = z.strictObject({ requestId: requestIdSchema });
+
+/**
+ * To a waiting guest: the request is over without admission. `denied` (the
+ * host said no), `expired` (unanswered for too long), `locked` (the host
+ * locked the meeting), `ended` (the host ended it).
+ */
+export const joinDeniedSchema = z.strictObject({
+  requestId: requestIdSchema,
+  reason: z.enum(['denied', 'expired', 'locked', 'ended']),
+});
+
+/** To waiting guests: whether a host is in the meeting now ("the host is not there yet" when false). */
+export const hostPresenceSchema = z.strictObject({ present: z.boolean() });
+
+/** To a guest: the host asks them to mute; the client turns its microphone off. `by` is the host's name. */
+export const mutedByHostSchema = z.strictObject({ by: z.string() });
 
 export const chatMessageSchema = z.strictObject({
   id: z.string(),
@@ -232,6 +308,17 @@ export type SignalRequest = z.infer<typeof signalRequestSchema>;
 export type ChatRequest = z.infer<typeof chatRequestSchema>;
 export type HostLockRequest = z.infer<typeof hostLockRequestSchema>;
 export type HostRemoveRequest = z.infer<typeof hostRemoveRequestSchema>;
+export type HostAccessRequest = z.infer<typeof hostAccessRequestSchema>;
+export type HostRequestDecision = z.infer<typeof hostRequestDecisionSchema>;
+export type HostMuteRequest = z.infer<typeof hostMuteRequestSchema>;
+export type Access = z.infer<typeof accessSchema>;
+export type JoinWaiting = z.infer<typeof joinWaitingSchema>;
+export type JoinRequestInfo = z.infer<typeof joinRequestInfoSchema>;
+export type JoinRequests = z.infer<typeof joinRequestsSchema>;
+export type Admitted = z.infer<typeof admittedSchema>;
+export type JoinDenied = z.infer<typeof joinDeniedSchema>;
+export type HostPresence = z.infer<typeof hostPresenceSchema>;
+export type MutedByHost = z.infer<typeof mutedByHostSchema>;
 export type SelfInfo = z.infer<typeof selfInfoSchema>;
 export type RoomSummary = z.infer<typeof roomSummarySchema>;
 export type JoinSuccess = z.infer<typeof joinSuccessSchema>;

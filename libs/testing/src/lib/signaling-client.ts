@@ -2,6 +2,7 @@ import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { Socket } from 'socket.io-client';
 import {
+  type Access,
   type ClientToServerEvents,
   type CreateRoomResponse,
   type JoinAck,
@@ -135,9 +136,11 @@ export function httpCall(
 export async function createRoom(
   baseUrl: string,
   name?: string,
-  options: ClientOptions & { timeoutMs?: number } = {},
+  options: ClientOptions & { timeoutMs?: number; access?: Access } = {},
 ): Promise<CreateRoomResponse> {
-  const response = await httpCall(`${baseUrl}/api/rooms`, { ...options, method: 'POST', body: name === undefined ? {} : { name } });
+  const { access, ...call } = options;
+  const body = { ...(name === undefined ? {} : { name }), ...(access ? { access } : {}) };
+  const response = await httpCall(`${baseUrl}/api/rooms`, { ...call, method: 'POST', body });
   if (response.status !== 201) throw new Error(`create room: ${response.status} ${response.body}`);
   return JSON.parse(response.body) as CreateRoomResponse;
 }
@@ -155,6 +158,10 @@ export async function joinAs(
   if (!ack.ok) {
     socket.disconnect();
     throw new Error(`join refused: ${ack.error.code} ${ack.error.message}`);
+  }
+  if ('waiting' in ack) {
+    socket.disconnect();
+    throw new Error('join is waiting for the host (an ask-to-join room)');
   }
   return { socket, joined: ack };
 }

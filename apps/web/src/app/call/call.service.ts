@@ -115,6 +115,14 @@ export class CallService {
       this.store.setPhase('lobby');
       return;
     }
+    if ('waiting' in ack) {
+      // An ask-to-join room: the waiting lobby is not built yet, so this is shown like a locked meeting.
+      this.stopListening();
+      this.signaling.close();
+      this.store.setError('ROOM_LOCKED');
+      this.store.setPhase('lobby');
+      return;
+    }
     this.identity.identity = ack.self.identity;
     this.identity.name = options.name;
     this.start(ack, options.name);
@@ -253,6 +261,12 @@ export class CallService {
         return;
       }
       this.store.setError(ack.error.code);
+      return this.finish('left');
+    }
+    if ('waiting' in ack) {
+      // Back after the grace period in an ask-to-join room: the host has to let this browser in again.
+      void this.signaling.send('leave');
+      this.store.setError('ROOM_LOCKED');
       return this.finish('left');
     }
     this.configuration = { iceServers: ack.iceServers, iceTransportPolicy: ack.iceTransportPolicy };

@@ -18,7 +18,7 @@ describe('CallStore', () => {
   it('on join holds self, room and the peers already there, and counts everyone', () => {
     store.joined(
       { peerId: 'me', userId: 'u', role: 'host', name: 'Me' },
-      { roomId: 'abc-defg-hij', name: 'Sync', locked: false, maxParticipants: 6 },
+      { roomId: 'abc-defg-hij', name: 'Sync', access: 'open', locked: false, maxParticipants: 6 },
       [{ peerId: 'p1', name: 'One', role: 'guest', media }],
     );
     expect(store.phase()).toBe('in-call');
@@ -28,7 +28,7 @@ describe('CallStore', () => {
   });
 
   it('adds and removes peers with a notice each, and forgets the speaker who left', () => {
-    store.joined({ peerId: 'me', userId: 'u', role: 'guest', name: 'Me' }, { roomId: 'r', name: 'n', locked: false, maxParticipants: 6 }, []);
+    store.joined({ peerId: 'me', userId: 'u', role: 'guest', name: 'Me' }, { roomId: 'r', name: 'n', access: 'open', locked: false, maxParticipants: 6 }, []);
     store.addPeer({ peerId: 'p2', name: 'Two', role: 'guest', media });
     store.setActiveSpeaker('p2');
     store.removePeer('p2');
@@ -43,7 +43,7 @@ describe('CallStore', () => {
   });
 
   it('updates one peer without touching the others', () => {
-    store.joined({ peerId: 'me', userId: 'u', role: 'guest', name: 'Me' }, { roomId: 'r', name: 'n', locked: false, maxParticipants: 6 }, [
+    store.joined({ peerId: 'me', userId: 'u', role: 'guest', name: 'Me' }, { roomId: 'r', name: 'n', access: 'open', locked: false, maxParticipants: 6 }, [
       { peerId: 'a', name: 'A', role: 'guest', media },
       { peerId: 'b', name: 'B', role: 'guest', media },
     ]);
@@ -53,7 +53,7 @@ describe('CallStore', () => {
   });
 
   it('keeps the last 200 chat messages and follows the lock', () => {
-    store.joined({ peerId: 'me', userId: 'u', role: 'guest', name: 'Me' }, { roomId: 'r', name: 'n', locked: false, maxParticipants: 6 }, []);
+    store.joined({ peerId: 'me', userId: 'u', role: 'guest', name: 'Me' }, { roomId: 'r', name: 'n', access: 'open', locked: false, maxParticipants: 6 }, []);
     for (let i = 0; i < 205; i += 1) {
       store.addChat({ id: String(i), from: 'me', name: 'Me', text: `m${i}`, sentAt: new Date().toISOString() });
     }

@@ -96,7 +96,7 @@ export class CallStore {
   }
 
   setLocked(locked: boolean): void {
-    this._room.update((room) => (room ? { ...room, locked } : room));
+    this._room.update((room) => (room ? { ...room, locked, access: locked ? 'locked' : 'open' } : room));
   }
 
   addChat(message: ChatMessage): void {

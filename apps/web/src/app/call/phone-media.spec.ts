@@ -13,7 +13,7 @@ const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 const ACK: JoinAck = {
   ok: true,
   self: { peerId: 'self-0001', role: 'guest', userId: '3f0c7a2e-8c1b-4d5e-9f6a-1b2c3d4e5f60', identity: 'issued', resumeToken: 'token', resumed: false },
-  room: { roomId: 'abc-defg-hij', name: 'Sync', locked: false, maxParticipants: 6 },
+  room: { roomId: 'abc-defg-hij', name: 'Sync', access: 'open', locked: false, maxParticipants: 6 },
   peers: [],
   iceServers: [],
   iceTransportPolicy: 'all',

@@ -245,9 +245,9 @@ describe('SignalingClient', () => {
     const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
     const seen: unknown[] = [];
     client.on('room-updated', (event) => seen.push(event));
-    sockets[0].fire('room-updated', { locked: true });
+    sockets[0].fire('room-updated', { access: 'locked', locked: true });
     sockets[0].fire('room-updated', { locked: 'yes' });
-    expect(seen).toEqual([{ locked: true }]);
+    expect(seen).toEqual([{ access: 'locked', locked: true }]);
     expect(warn).toHaveBeenCalledWith('signaling: dropped a malformed event', { event: 'room-updated' });
     warn.mockRestore();
   });

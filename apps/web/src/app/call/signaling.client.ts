@@ -140,7 +140,7 @@ export class SignalingClient implements OnDestroy {
 
   async join(request: JoinRequest): Promise<JoinAck> {
     const ack = await this.request(joinAckSchema, 'join', request);
-    this.inRoom = ack.ok;
+    this.inRoom = ack.ok && 'self' in ack;
     return ack;
   }
 
