@@ -27,6 +27,8 @@ export interface JoinInput {
   identity?: string;
   hostKey?: string;
   media?: MediaState;
+  /** The newcomer makes the first offer to those already in the room (Firefox: see docs/protocol.md). */
+  offersFirst?: boolean;
   resume?: { peerId: string; token: string };
 }
 
