@@ -211,7 +211,9 @@ describeIf(available)(`a ${SUITE}: Chromium host, Firefox guest, Chromium guest`
   it('restarts ICE from the Chromium host towards Firefox, and media flows again both ways', async () => {
     // The host's first connection is to Firefox. Firefox meets the host's
     // restart offer with its own (it would otherwise answer as DTLS client
-    // and Chromium refuse the answer), which the host answers.
+    // and Chromium refuse the answer), which the host answers. Known to fail
+    // about every other run until Chromium asks instead of offering: see
+    // "Still open" in apps/web/src/app/call/ice-control.ts.
     await restartIceAndResume(host, 0, HOST, FOX);
   });
 
