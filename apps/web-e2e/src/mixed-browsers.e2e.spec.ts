@@ -19,6 +19,22 @@ const HOST = 'Chromium Host';
 const FOX = 'Firefox Guest';
 const OTHER = 'Chromium Guest';
 
+/** The ICE role (transport stats) of each open peer connection of the page, in creation order. */
+async function iceRoles(): Promise<string[]> {
+  const open = (window as unknown as { __peerConnections: RTCPeerConnection[] }).__peerConnections.filter(
+    (pc) => pc.connectionState !== 'closed',
+  );
+  return Promise.all(
+    open.map(async (pc) => {
+      let role = '';
+      (await pc.getStats()).forEach((report: { type?: string; iceRole?: string }) => {
+        if (report.type === 'transport' && report.iceRole) role = report.iceRole;
+      });
+      return role;
+    }),
+  );
+}
+
 /** Frames rendered from `name` on `page` over a second. */
 async function framesFrom(page: AnyPage, name: string): Promise<number> {
   return (await inPage(page, framesByName, 1000))[name] ?? 0;
@@ -155,33 +171,55 @@ describeIf(available)(`a ${SUITE}: Chromium host, Firefox guest, Chromium guest`
     await other.getByTestId('toggle-chat').click();
   });
 
-  it('restarts ICE between Firefox and a Chromium guest, and media flows again both ways', async () => {
-    const before = await inPage(fox, iceStates, undefined);
-    expect(before).toHaveLength(2);
-    // Firefox's second connection goes to the later Chromium guest and Firefox
-    // made its first offer, so Firefox is the controlling ICE agent. Not the
-    // host's connection: after a restart there, where Chromium controls (from
-    // either side), Chromium's video to Firefox stopped in most runs (Chromium
-    // sends on a candidate pair Firefox answers checks on but reads no media
-    // from), an open interop bug this test would only hide behind retries.
-    expect(await inPage(fox, restartIceOf, [1])).toBe(1);
+  /**
+   * Forces an ICE restart from `page` on its `index`-th peer connection (the
+   * pair between `from` and `to`) and waits until media flows again both ways.
+   */
+  async function restartIceAndResume(page: AnyPage, index: number, from: string, to: string): Promise<void> {
+    const before = await inPage(page, iceStates, undefined);
+    expect(await inPage(page, restartIceOf, [index])).toBe(1);
     const after = await pollUntil(
-      () => inPage(fox, iceStates, undefined),
+      () => inPage(page, iceStates, undefined),
       (states) =>
-        states[1]?.localUfrag !== before[1].localUfrag &&
-        states[1]?.remoteUfrag !== before[1].remoteUfrag &&
-        states[1]?.connectionState === 'connected' &&
-        states[1]?.signalingState === 'stable',
-      15_000,
+        states[index]?.localUfrag !== before[index].localUfrag &&
+        states[index]?.remoteUfrag !== before[index].remoteUfrag &&
+        states[index]?.connectionState === 'connected' &&
+        states[index]?.signalingState === 'stable',
+      20_000,
     );
-    expect(after[1].localUfrag).not.toBe(before[1].localUfrag);
-    expect(after[1].remoteUfrag).not.toBe(before[1].remoteUfrag);
-    expect(after[1]).toMatchObject({ connectionState: 'connected', signalingState: 'stable' });
-    expect(await pollUntil(() => framesFrom(other, FOX), (frames) => frames > 3, 15_000)).toBeGreaterThan(3);
-    expect(await pollUntil(() => framesFrom(fox, OTHER), (frames) => frames > 3, 15_000)).toBeGreaterThan(3);
-    expect(await pollUntil(() => inPage(fox, audioFlow, 1200), (flow) => flow.withGrowingEnergy === 2, 15_000)).toMatchObject({
-      withGrowingEnergy: 2,
-    });
+    expect(after[index].localUfrag).not.toBe(before[index].localUfrag);
+    expect(after[index].remoteUfrag).not.toBe(before[index].remoteUfrag);
+    expect(after[index]).toMatchObject({ connectionState: 'connected', signalingState: 'stable' });
+    const pageOf = (name: string) => everyone().find((participant) => participant.name === name)?.page as AnyPage;
+    expect(await pollUntil(() => framesFrom(pageOf(to), from), (frames) => frames > 3, 20_000)).toBeGreaterThan(3);
+    expect(await pollUntil(() => framesFrom(pageOf(from), to), (frames) => frames > 3, 20_000)).toBeGreaterThan(3);
+    for (const name of [from, to]) {
+      expect(await pollUntil(() => inPage(pageOf(name), audioFlow, 1200), (flow) => flow.withGrowingEnergy === 2, 15_000)).toMatchObject({
+        withGrowingEnergy: 2,
+      });
+    }
+  }
+
+  it('lets Firefox control ICE on both its pairs, even towards the host who was in the room first', async () => {
+    // Firefox offers first on every pair (join's offersFirst): with a
+    // Chromium controlling agent, an ICE restart stopped Chromium's video to
+    // Firefox for good (see apps/web/src/app/call/ice-control.ts).
+    expect(await inPage(fox, iceRoles, undefined)).toEqual(['controlling', 'controlling']);
+    expect(await inPage(host, iceRoles, undefined)).toEqual(['controlled', 'controlling']);
+  });
+
+  it('restarts ICE from the Chromium host towards Firefox, and media flows again both ways', async () => {
+    // The host's first connection is to Firefox. Firefox meets the host's
+    // restart offer with its own (it would otherwise answer as DTLS client
+    // and Chromium refuse the answer), which the host answers. Known to fail
+    // about every other run until Chromium asks instead of offering: see
+    // "Still open" in apps/web/src/app/call/ice-control.ts.
+    await restartIceAndResume(host, 0, HOST, FOX);
+  });
+
+  it('restarts ICE from Firefox towards the Chromium guest, and media flows again both ways', async () => {
+    // Firefox's second connection goes to the later Chromium guest.
+    await restartIceAndResume(fox, 1, FOX, OTHER);
   });
 
   it('fits Firefox on a desktop and on a 390×844 phone (screenshots kept)', async () => {

@@ -27,6 +27,8 @@ export interface JoinInput {
   identity?: string;
   hostKey?: string;
   media?: MediaState;
+  /** The newcomer makes the first offer to those already in the room (Firefox: see docs/protocol.md). */
+  offersFirst?: boolean;
   resume?: { peerId: string; token: string };
 }
 
@@ -97,6 +99,7 @@ export class AdmissionService {
       name: input.name,
       role,
       media: input.media ?? NO_MEDIA,
+      ...(input.offersFirst ? { offersFirst: true as const } : {}),
       participationId: randomUUID(),
       nodeId: this.config.nodeId,
       connectionId: socket.id,
@@ -235,5 +238,6 @@ export class AdmissionService {
 }
 
 function toPeerInfo(member: Member): PeerInfo {
-  return { peerId: member.peerId, name: member.name, role: member.role, media: member.media };
+  const info: PeerInfo = { peerId: member.peerId, name: member.name, role: member.role, media: member.media };
+  return member.offersFirst ? { ...info, offersFirst: true } : info;
 }

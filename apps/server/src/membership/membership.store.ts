@@ -8,6 +8,8 @@ export interface Member {
   name: string;
   role: Role;
   media: MediaState;
+  /** Set when the member asked to make the first offer to those already in the room (join's `offersFirst`). */
+  offersFirst?: true;
   /** The attendance row to close when this member goes. */
   participationId: string;
   /** The server process holding the connection. */

@@ -62,6 +62,24 @@ describe('signaling gateway (real app, real socket.io-client)', () => {
     expect(JSON.stringify(guest.joined)).not.toContain(room.hostKey);
   });
 
+  it("tells the members and later newcomers that a newcomer offers first, and only when it asked", async () => {
+    const room = await createRoom(server.url);
+    const member = track(await joinAs(server.url, room.roomId, 'Chromium'));
+    const announced = nextEvent<PeerJoined>(member.socket, 'peer-joined');
+    const socket = await connectClient(server.url);
+    sockets.push(socket);
+    const fox = await request<JoinAck>(socket, 'join', { roomId: room.roomId, name: 'Firefox', offersFirst: true });
+    expect(fox.ok).toBe(true);
+    expect(await announced).toMatchObject({ name: 'Firefox', offersFirst: true });
+    const later = track(await joinAs(server.url, room.roomId, 'Later'));
+    expect(later.joined.peers.map((peer) => [peer.name, peer.offersFirst])).toEqual([
+      ['Chromium', undefined],
+      ['Firefox', true],
+    ]);
+    const refused = await request<JoinAck>(socket, 'join', { roomId: room.roomId, name: 'F', offersFirst: 'yes' });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'INVALID_PAYLOAD' } });
+  });
+
   it('issues an identity, recognises it at the next join, and lets nobody claim another one', async () => {
     const room = await createRoom(server.url);
     const first = track(await joinAs(server.url, room.roomId, 'A'));

@@ -89,6 +89,8 @@ export const peerInfoSchema = z.strictObject({
   name: displayNameSchema,
   role: roleSchema,
   media: mediaStateSchema,
+  /** Present (true) when this peer asked to make the first offer: members answer it instead of offering. */
+  offersFirst: z.literal(true).optional(),
 });
 
 export const errorSchema = z.strictObject({
@@ -108,6 +110,11 @@ export const joinRequestSchema = z.strictObject({
   hostKey: hostKeySchema.optional(),
   /** What the newcomer starts with; shown to the others in `peer-joined`. */
   media: mediaStateSchema.optional(),
+  /**
+   * The newcomer makes the first offer to each member, who answer it (and
+   * performs the ICE restarts of those pairs): Firefox sets it (see docs/protocol.md).
+   */
+  offersFirst: z.boolean().optional(),
   /**
    * After a dropped connection: the peer id and resume token of the previous
    * join. Within the server's grace period the same peer id is kept and the

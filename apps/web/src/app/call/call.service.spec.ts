@@ -112,6 +112,19 @@ describe('CallService', () => {
     expect(FakePeerConnection.created[0].transceivers).toEqual([]);
   });
 
+  it('as a member, waits for the offer of a newcomer that offers first (Firefox), and answers it', async () => {
+    const socket = await join();
+    socket.fire('peer-joined', { peerId: LATER, name: 'Fox', role: 'guest', media: { audio: true, video: true, screen: false }, offersFirst: true });
+    const pc = FakePeerConnection.created[0];
+    expect(pc.transceivers).toEqual([]);
+    socket.fire('signal', { from: LATER, data: { description: { type: 'offer', sdp: 'fox-offer' } } });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(socket.sent('signal')).toEqual([[{ to: LATER, data: { description: { type: 'answer', sdp: 'answer-0' } } }]]);
+    // Without the flag the member offers, as before.
+    socket.fire('peer-joined', { peerId: 'member-0003', name: 'Chromium', role: 'guest', media: { audio: true, video: true, screen: false } });
+    expect(FakePeerConnection.created[1].transceivers.map((t) => t.direction)).toEqual(['sendrecv', 'sendrecv']);
+  });
+
   it('answers an offer that arrived before its join ack named the sender', async () => {
     let ack: (value: JoinAck) => void = () => undefined;
     const joining = call.join({ roomId: 'abc-defg-hij', name: 'Ann' });

@@ -3,6 +3,7 @@ import type { Closing, JoinRequest, JoinSuccess, MediaState, PeerInfo } from '@m
 import { MEDIA_STREAM_FACTORY, ON_NETWORK_CHANGE, ON_PAGE_HIDE, PEER_CONNECTION_FACTORY } from '../core/browser.tokens';
 import { IdentityStore } from '../core/identity.store';
 import { CallStore } from './call.store';
+import { OFFERS_FIRST } from './ice-control';
 import { LocalMediaService } from './local-media.service';
 import { PeerSession } from './peer-session';
 import { PeerSessions } from './peer-sessions';
@@ -44,6 +45,8 @@ export class CallService {
   private readonly createMediaStream = inject(MEDIA_STREAM_FACTORY);
   private readonly onPageHide = inject(ON_PAGE_HIDE);
   private readonly onNetworkChange = inject(ON_NETWORK_CHANGE);
+  /** This browser makes the first offer and every ICE restart of its pairs (ice-control.ts). */
+  private readonly offersFirst = inject(OFFERS_FIRST);
   private readonly sessions = new PeerSessions((peerId, initiator) => this.createSession(peerId, initiator));
   private readonly speaker = new SpeakerDetection({
     sample: async () =>
@@ -184,8 +187,8 @@ export class CallService {
     this.upstreamBudget = ack.upstreamBudgetBps;
     this.resume = { peerId: ack.self.peerId, token: ack.self.resumeToken };
     this.store.joined({ ...ack.self, name }, ack.room, ack.peers);
-    // We are the newcomer: the others offer, we answer (and are the polite one).
-    for (const peer of ack.peers) this.openSession(peer.peerId, false);
+    // We are the newcomer: the others offer, we answer (and are the polite one), unless we offer first.
+    for (const peer of ack.peers) this.openSession(peer.peerId, this.offersFirst);
     this.applySendLimits();
     this.speaker.start();
   }
@@ -242,8 +245,8 @@ export class CallService {
 
   private peerJoined(peer: PeerInfo): void {
     this.store.addPeer(peer);
-    // We were here first: we create the connection and offer; the newcomer is polite.
-    this.openSession(peer.peerId, true);
+    // We were here first: we create the connection and offer, unless the newcomer offers first.
+    this.openSession(peer.peerId, !peer.offersFirst);
     this.applySendLimits();
   }
 
@@ -309,6 +312,7 @@ export class CallService {
       identity: this.identity.identity,
       hostKey: options.hostKey,
       media: this.mediaState(),
+      ...(this.offersFirst ? { offersFirst: true } : {}),
       resume,
     };
   }
@@ -322,7 +326,9 @@ export class CallService {
     const session: PeerSession = new PeerSession({
       peerId,
       initiator,
+      // The side that makes the first offer is the impolite one of the pair.
       polite: !initiator,
+      ownsIceRestarts: initiator && this.offersFirst,
       configuration: this.configuration,
       createPeerConnection: this.createPeerConnection,
       createMediaStream: this.createMediaStream,

@@ -131,6 +131,42 @@ describe('PeerSession', () => {
     expect(sent.at(-1)).toEqual({ description: { type: 'answer', sdp: 'answer-1' } });
   });
 
+  describe('owning the ICE restarts of the pair (a Firefox side, see ice-control.ts)', () => {
+    /** A connected pair: our offer (ufrag `ours`) answered with ufrag `theirs-1`. */
+    async function connectedOwner(owns: boolean) {
+      const made = session({ ownsIceRestarts: owns });
+      made.pc.onnegotiationneeded?.();
+      await flush();
+      await made.peer.handleSignal({ description: { type: 'answer', sdp: 'a=ice-ufrag:theirs-1\r\n' } });
+      made.sent.length = 0;
+      made.pc.calls.length = 0;
+      return made;
+    }
+
+    it('meets an ICE-restart offer from the other side with its own restart offer instead of answering', async () => {
+      const { pc, peer, sent } = await connectedOwner(true);
+      await peer.handleSignal({ description: { type: 'offer', sdp: 'a=ice-ufrag:theirs-2\r\n' } });
+      await flush();
+      expect(pc.calls).not.toContain('setRemoteDescription(offer)');
+      expect(pc.restartIce).toHaveBeenCalledTimes(1);
+      expect(sent).toEqual([{ description: { type: 'offer', sdp: 'offer-2' } }]);
+    });
+
+    it('still answers an offer that keeps the ICE credentials', async () => {
+      const { pc, peer, sent } = await connectedOwner(true);
+      await peer.handleSignal({ description: { type: 'offer', sdp: 'a=ice-ufrag:theirs-1\r\n' } });
+      expect(pc.restartIce).not.toHaveBeenCalled();
+      expect(sent).toEqual([{ description: { type: 'answer', sdp: 'answer-1' } }]);
+    });
+
+    it('without owning them, answers an ICE-restart offer as before', async () => {
+      const { pc, peer, sent } = await connectedOwner(false);
+      await peer.handleSignal({ description: { type: 'offer', sdp: 'a=ice-ufrag:theirs-2\r\n' } });
+      expect(pc.restartIce).not.toHaveBeenCalled();
+      expect(sent).toEqual([{ description: { type: 'answer', sdp: 'answer-1' } }]);
+    });
+  });
+
   it('does not complain about candidates of an offer it ignored', async () => {
     const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
     const { pc, peer } = session({ polite: false });

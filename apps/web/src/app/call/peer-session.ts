@@ -45,6 +45,12 @@ export interface PeerSessionOptions {
   connectTimeoutMs?: number;
   /** After a resume, how long the polite side waits for the other's fresh offer before it offers itself. */
   resumeOfferWaitMs?: number;
+  /**
+   * This side performs every ICE restart of the pair (see ice-control.ts): an
+   * ICE-restart offer from the other side is not answered; this side makes its
+   * own restart offer instead, which the other side, the polite one, answers.
+   */
+  ownsIceRestarts?: boolean;
 }
 
 /** After a restart, how long to wait for ICE to come back before the next try. */
@@ -348,6 +354,12 @@ export class PeerSession {
     const offerCollision = description.type === 'offer' && !readyForOffer;
     this.ignoreOffer = !this.options.polite && offerCollision;
     if (this.ignoreOffer) return;
+    if (this.options.ownsIceRestarts && description.type === 'offer' && this.restartsIce(description)) {
+      // Its candidates belong to an offer never applied; ours brings new ones of both sides.
+      this.ignoreOffer = true;
+      this.pc.restartIce();
+      return;
+    }
     try {
       this.settingRemoteAnswer = description.type === 'answer';
       await this.pc.setRemoteDescription(description);
@@ -369,6 +381,12 @@ export class PeerSession {
       return;
     }
     this.negotiationSucceeded();
+  }
+
+  /** An offer with ICE credentials other than those applied: the other side restarts ICE. */
+  private restartsIce(offer: RTCSessionDescriptionInit): boolean {
+    const applied = this.pc.currentRemoteDescription?.sdp;
+    return applied !== undefined && iceUfrag(offer.sdp) !== iceUfrag(applied);
   }
 
   /**
@@ -585,6 +603,10 @@ function toCandidateInit(candidate: RTCIceCandidate): IceCandidate {
     sdpMLineIndex: init.sdpMLineIndex ?? null,
     usernameFragment: init.usernameFragment ?? null,
   };
+}
+
+function iceUfrag(sdp: string | undefined): string | undefined {
+  return /^a=ice-ufrag:(\S+)/m.exec(sdp ?? '')?.[1];
 }
 
 function isStopped(transceiver: RTCRtpTransceiver): boolean {
