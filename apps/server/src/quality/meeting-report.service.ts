@@ -10,7 +10,6 @@ import {
   summarizeQuality,
 } from '@mesh-meet/protocol';
 import type { DataSource } from 'typeorm';
-import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { DatabaseService } from '../database/database.service';
 import { ParticipationEntity, QualitySampleEntity, type RoomEntity } from '../database/entities';
@@ -21,6 +20,9 @@ import { ParticipationEntity, QualitySampleEntity, type RoomEntity } from '../da
  * (summarizeQuality, shared with the web app). The same read during the
  * meeting and after it.
  */
+/** The column description the driver's hydration takes (typeorm's exports map hides its module). */
+type HydrationColumn = Parameters<DataSource['driver']['prepareHydratedValue']>[1];
+
 @Injectable()
 export class MeetingReportService {
   constructor(
@@ -92,7 +94,7 @@ async function readSamples(dataSource: DataSource, roomId: string): Promise<Qual
   const rows = (await dataSource.query(sql, [roomId])) as Array<
     QualitySampleEntity & { at: unknown }
   >;
-  return rows.map((row) => ({ ...row, at: dataSource.driver.prepareHydratedValue(row.at, at as ColumnMetadata) as Date }));
+  return rows.map((row) => ({ ...row, at: dataSource.driver.prepareHydratedValue(row.at, at as HydrationColumn) as Date }));
 }
 
 function attendanceRow(row: ParticipationEntity, now: Date): ReportAttendance {
