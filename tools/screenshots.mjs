@@ -127,11 +127,45 @@ try {
   await shot(hostJa, 'confirm-dialog-ja-desktop');
   await hostJa.setViewportSize(PHONE);
   await shot(hostJa, 'confirm-dialog-ja-phone');
+  await hostJa.keyboard.press('Escape');
+
+  // The waiting room (ask to join): the guest's lobby and the host's list, in English and Japanese, desktop and phone.
+  await waitingRoom('en-US', { host: 'Hana', meeting: 'Design review', guests: ['Ken', 'Mia'] }, 'en');
+  await waitingRoom('ja-JP', { host: 'はな', meeting: 'デザインレビュー', guests: ['けん', 'みお'] }, 'ja');
 } finally {
   await browser.close();
   server.kill('SIGTERM');
   await new Promise((resolve) => server.once('exit', resolve));
   rmSync(dataDir, { recursive: true, force: true });
+}
+
+/** A meeting that asks: its host in the call (alone), two guests waiting; one lobby and the host's list, each desktop and phone. */
+async function waitingRoom(locale, { host: hostName, meeting, guests }, language) {
+  const host = await participant(DESKTOP, locale);
+  await host.goto(base);
+  await host.getByTestId('meeting-name').fill(meeting);
+  await host.getByTestId('access-mode').selectOption('ask');
+  await host.getByTestId('create-meeting').click();
+  const hostLink = await host.getByTestId('host-link').getAttribute('href');
+  const guestLink = await host.getByTestId('guest-link').getAttribute('href');
+  await joinAs(host, hostLink, hostName);
+  const waiting = [];
+  for (const name of guests) {
+    const guest = await participant(DESKTOP, locale);
+    await guest.goto(guestLink);
+    await guest.getByTestId('display-name').fill(name);
+    await guest.getByTestId('join').click();
+    await guest.getByTestId('waiting-for-host').waitFor();
+    await guest.getByTestId('preview-video').waitFor();
+    waiting.push(guest);
+  }
+  await host.waitForFunction((count) => document.querySelectorAll('[data-testid="join-request"]').length === count, guests.length);
+  await shot(waiting[0], `waiting-lobby-${language}-desktop`);
+  await waiting[0].setViewportSize(PHONE);
+  await shot(waiting[0], `waiting-lobby-${language}-phone`);
+  await shot(host, `join-requests-${language}-desktop`);
+  await host.setViewportSize(PHONE);
+  await shot(host, `join-requests-${language}-phone`);
 }
 
 async function securityCodes(page, count) {
