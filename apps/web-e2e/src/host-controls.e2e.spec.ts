@@ -115,8 +115,9 @@ describeInBrowser('the host\'s controls in real Chromium: waiting room and mute'
     expect(await access.inputValue()).toBe('open');
     await access.selectOption('ask');
 
-    const first = await participant();
-    const second = await participant();
+    // Without cameras: four browsers on a shared machine.
+    const first = await participant({ camera: false });
+    const second = await participant({ camera: false });
     await askToJoin(first, guestUrl, 'First');
     await askToJoin(second, guestUrl, 'Second');
     // With the panel open, the list is at its top.
@@ -129,13 +130,13 @@ describeInBrowser('the host\'s controls in real Chromium: waiting room and mute'
     await host.getByTestId('locked-badge').waitFor();
     // Everyone sees the meeting locked.
     await first.getByTestId('locked-badge').waitFor();
-    const late = await participant();
+    const late = await participant({ camera: false });
     await late.goto(guestUrl);
     await late.getByTestId('display-name').fill('Late');
     await late.getByTestId('join').click();
     await expect(late.getByTestId('error-message').textContent()).resolves.toContain('locked');
     expect(await access.inputValue()).toBe('locked');
-  });
+  }, 180_000); // four browsers on a shared machine
 
   it('mute by host: the guest\'s microphone goes off with who did it; everyone sees it; only the guest turns it back on', async () => {
     const { host, guestUrl } = await hostedMeeting();
@@ -166,8 +167,9 @@ describeInBrowser('the host\'s controls in real Chromium: waiting room and mute'
 
   it('mute all: every guest is muted, the host is not; one guest unmutes themselves and only they are heard again', async () => {
     const { host, guestUrl } = await hostedMeeting();
-    const ken = await participant();
-    const mia = await participant({ language: 'ja-JP' });
+    // Microphones are what this is about: no cameras, so three browsers in one call stay light on a shared machine.
+    const ken = await participant({ camera: false });
+    const mia = await participant({ language: 'ja-JP', camera: false });
     await joinMeeting(ken, guestUrl, 'Ken');
     await joinMeeting(mia, guestUrl, 'Mia');
     await Promise.all([waitForTiles(host, 2), waitForTiles(ken, 2), waitForTiles(mia, 2)]);
@@ -187,5 +189,5 @@ describeInBrowser('the host\'s controls in real Chromium: waiting room and mute'
     await audioOf(host, 'Ken', 'on');
     await audioOf(mia, 'Ken', 'on');
     expect(await tile(host, 'Mia').getAttribute('data-audio')).toBe('off');
-  });
+  }, 180_000); // three browsers in one call on a shared machine
 });
