@@ -31,15 +31,20 @@ describeWith(mysqlUrl)('on MariaDB/MySQL (real server)', () => {
     await dataSource.initialize();
     try {
       const applied = await dataSource.runMigrations({ transaction: 'each' });
-      expect(applied.map((migration) => migration.name)).toEqual(['InitialSchema1763769600000', 'ServerSecrets1795910400000']);
+      expect(applied.map((migration) => migration.name)).toEqual([
+        'InitialSchema1763769600000',
+        'ServerSecrets1795910400000',
+        'RoomAccess1796000000000',
+      ]);
       const tables = (await dataSource.query('SHOW TABLES')) as Record<string, string>[];
       expect(tables.map((row) => Object.values(row)[0]).sort()).toEqual(
         ['migrations', 'participations', 'rooms', 'server_nodes', 'server_secrets', 'users'],
       );
       await dataSource.undoLastMigration();
       await dataSource.undoLastMigration();
+      await dataSource.undoLastMigration();
       expect(((await dataSource.query('SHOW TABLES')) as unknown[]).length).toBe(1);
-      expect(await dataSource.runMigrations()).toHaveLength(2);
+      expect(await dataSource.runMigrations()).toHaveLength(3);
       expect(await dataSource.runMigrations()).toHaveLength(0);
     } finally {
       await dataSource.destroy();

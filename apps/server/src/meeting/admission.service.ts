@@ -128,12 +128,25 @@ export class AdmissionService {
 
     await this.channels.bind(socket, member);
     socket.to(meetingChannel(room.id)).emit('peer-joined', toPeerInfo(member));
-    // Seated: a request this connection still had (the room turned open meanwhile) is done.
-    await this.waiting.withdraw(socket);
-    if (isHost) await this.waiting.greetHost(socket, room.id);
+    await this.afterSeat(socket, room.id, isHost);
     this.metrics.joins.inc({ role });
     this.logger.info('joined', { roomId: room.id, peerId: member.peerId, role });
     return this.joinSuccess(room, member, identity.token, resumeToken, false, admission.others);
+  }
+
+  /**
+   * The waiting room's part of a join that took a seat: a request this
+   * connection still had (the room turned open meanwhile) is done, and a host
+   * gets the waiting list. Not fatal: the seat is taken and its ack must
+   * say so; the next change of the list reaches the host anyway.
+   */
+  private async afterSeat(socket: SignalingSocket, roomId: string, isHost: boolean): Promise<void> {
+    try {
+      await this.waiting.withdraw(socket);
+      if (isHost) await this.waiting.greetHost(socket, roomId);
+    } catch (error) {
+      this.logger.warn('waiting room update after a join failed', { roomId, error: describeError(error) });
+    }
   }
 
   /**

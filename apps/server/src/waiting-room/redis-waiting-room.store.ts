@@ -37,6 +37,28 @@ if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[3]) then redis.call('PEXPIRE', KE
 return {1, ARGV[1]}
 `;
 
+/*
+ * KEYS[1] the room's hash; ARGV: key prefix, now (ms). The live requests' JSON.
+ * A request lapses at its expiry, or when the process holding its connection
+ * stopped heartbeating (the membership store's <prefix>node:<nodeId> key): a
+ * crashed process's guests are not shown to the host for the rest of their TTL.
+ * Those are dropped on the way.
+ */
+const LIST = `
+local now = tonumber(ARGV[2])
+local live = {}
+local all = redis.call('HGETALL', KEYS[1])
+for i = 1, #all, 2 do
+  local r = cjson.decode(all[i + 1])
+  if r.e <= now or redis.call('EXISTS', ARGV[1] .. 'node:' .. r.nodeId) == 0 then
+    redis.call('HDEL', KEYS[1], all[i])
+  else
+    table.insert(live, all[i + 1])
+  end
+end
+return live
+`;
+
 /* KEYS[1] the room's hash; ARGV: requestId, now (ms). The request JSON if it was there and alive. */
 const TAKE = `
 local value = redis.call('HGET', KEYS[1], ARGV[1])
@@ -63,6 +85,7 @@ return value
 
 interface WaitingRoomCommands {
   wrRequest(key: string, candidate: string, now: number, ttlMs: number): Promise<[number, string]>;
+  wrList(key: string, prefix: string, now: number): Promise<string[]>;
   wrTake(key: string, requestId: string, now: number): Promise<string | null>;
   wrTakeAll(key: string): Promise<string[]>;
   wrWithdraw(key: string, requestId: string, connectionId: string): Promise<string | null>;
@@ -82,7 +105,7 @@ const alive = (now: Date) => (request: Stored) => request.e > now.getTime();
 const oldestFirst = (a: JoinRequestRecord, b: JoinRequestRecord) => a.requestedAt.localeCompare(b.requestedAt);
 
 export interface RedisWaitingRoomOptions {
-  /** Key prefix; tests give their own. */
+  /** Key prefix, the membership store's (its heartbeat keys say which processes are alive); tests give their own. */
   readonly prefix?: string;
 }
 
@@ -95,6 +118,7 @@ export class RedisWaitingRoomStore extends WaitingRoomStore {
     super();
     this.prefix = options.prefix ?? DEFAULT_PREFIX;
     redis.defineCommand('wrRequest', { numberOfKeys: 1, lua: REQUEST });
+    redis.defineCommand('wrList', { numberOfKeys: 1, lua: LIST });
     redis.defineCommand('wrTake', { numberOfKeys: 1, lua: TAKE });
     redis.defineCommand('wrTakeAll', { numberOfKeys: 1, lua: TAKE_ALL });
     redis.defineCommand('wrWithdraw', { numberOfKeys: 1, lua: WITHDRAW });
@@ -111,8 +135,8 @@ export class RedisWaitingRoomStore extends WaitingRoomStore {
   }
 
   async list(roomId: string, now = new Date()): Promise<JoinRequestRecord[]> {
-    const values = await this.redis.hvals(this.key(roomId));
-    return values.map(decode).filter(alive(now)).map(record).sort(oldestFirst);
+    const values = await this.redis.wrList(this.key(roomId), this.prefix, now.getTime());
+    return values.map(decode).map(record).sort(oldestFirst);
   }
 
   async take(roomId: string, requestId: string, now = new Date()): Promise<JoinRequestRecord | null> {

@@ -33,7 +33,10 @@ export abstract class WaitingRoomStore {
    * (its id and expiry stay).
    */
   abstract request(candidate: JoinRequestRecord): Promise<RequestResult>;
-  /** Requests waiting now (not expired), oldest first. */
+  /**
+   * Requests waiting now, oldest first: not expired, and (with several
+   * processes) held by a process that is alive.
+   */
   abstract list(roomId: string, now?: Date): Promise<JoinRequestRecord[]>;
   /** Removes and returns one waiting request; null when it is not (or no longer) there, or expired. */
   abstract take(roomId: string, requestId: string, now?: Date): Promise<JoinRequestRecord | null>;

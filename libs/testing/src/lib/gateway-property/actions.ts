@@ -27,7 +27,13 @@ export type Request =
   | { event: typeof CLIENT_EVENTS.leave }
   | { event: typeof CLIENT_EVENTS.hostLock; locked: boolean }
   | { event: typeof CLIENT_EVENTS.hostRemove; to: PeerTarget; pick: number }
-  | { event: typeof CLIENT_EVENTS.hostEnd };
+  | { event: typeof CLIENT_EVENTS.hostEnd }
+  | { event: typeof CLIENT_EVENTS.hostAccess; access: 'open' | 'ask' | 'locked' }
+  /** `pick` chooses among the request ids seen in the run (waiting acks), or names none. */
+  | { event: typeof CLIENT_EVENTS.hostAdmit | typeof CLIENT_EVENTS.hostDeny; pick: number }
+  | { event: typeof CLIENT_EVENTS.hostAdmitAll }
+  | { event: typeof CLIENT_EVENTS.hostMute; to: PeerTarget; pick: number }
+  | { event: typeof CLIENT_EVENTS.hostMuteAll };
 
 /** A valid payload changed the way a careless or hostile client would. */
 export type Mutation = 'wrong-type' | 'extra-field' | 'oversized-string' | 'controls-and-bidi';
@@ -93,6 +99,12 @@ const requestArb: fc.Arbitrary<Request> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ event: fc.constant(CLIENT_EVENTS.hostRemove), to: peerTarget, pick }) },
   // Ending a meeting closes it for the rest of the run: rarely.
   { weight: 1, arbitrary: fc.record({ event: fc.constant(CLIENT_EVENTS.hostEnd) }) },
+  // The waiting room: an ask room makes later guest joins wait; the host answers them.
+  { weight: 1, arbitrary: fc.record({ event: fc.constant(CLIENT_EVENTS.hostAccess), access: fc.constantFrom('open' as const, 'ask' as const, 'locked' as const) }) },
+  { weight: 2, arbitrary: fc.record({ event: fc.constantFrom(CLIENT_EVENTS.hostAdmit, CLIENT_EVENTS.hostDeny), pick }) },
+  { weight: 1, arbitrary: fc.record({ event: fc.constant(CLIENT_EVENTS.hostAdmitAll) }) },
+  { weight: 1, arbitrary: fc.record({ event: fc.constant(CLIENT_EVENTS.hostMute), to: peerTarget, pick }) },
+  { weight: 1, arbitrary: fc.record({ event: fc.constant(CLIENT_EVENTS.hostMuteAll) }) },
 );
 
 const formArb: fc.Arbitrary<Form> = fc.oneof(

@@ -96,7 +96,8 @@ export function crossRoomViolations(
         pending.delete(entry.id);
         joinMoved();
         // A refused join may or may not have left the previous room; the looser reading is kept.
-        if (entry.answer.ok) current = entry.answer.room.roomId;
+        // A waiting answer (an ask room) is no seat: the connection hears nothing of the room until it joins again.
+        if (entry.answer.ok && 'self' in entry.answer) current = entry.answer.room.roomId;
         break;
       case 'leave-sent':
         leaving.set(entry.id, { overlapped: pending.size > 0 });

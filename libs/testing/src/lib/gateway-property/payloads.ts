@@ -19,11 +19,14 @@ export interface SenderView {
   resume: { roomId: string; peerId: string; token: string } | undefined;
   /** Peers it has seen in each room (join acks and peer-joined). */
   peersIn(roomId: string): string[];
+  /** Join requests seen in the run (waiting acks), oldest first. */
+  requestIds(): string[];
 }
 
 /** Well-formed values that name nothing on the server. */
 const NO_SUCH_ROOM = 'qqq-qqqq-qqq';
 const NO_SUCH_PEER = 'nobody-here-0000';
+const NO_SUCH_REQUEST = 'no-request-00000';
 const NO_SUCH_HOST_KEY = 'A'.repeat(43);
 const WRONG_RESUME_TOKEN = 'B'.repeat(43);
 /** Control characters, bidi overrides and zero-width text that names and chat must not pass on raw. */
@@ -95,8 +98,19 @@ export function validPayload(request: Request, client: number, view: SenderView)
       return { locked: request.locked };
     case CLIENT_EVENTS.hostRemove:
       return { peerId: peerFor(view, request.to, request.pick) };
+    case CLIENT_EVENTS.hostAccess:
+      return { access: request.access };
+    case CLIENT_EVENTS.hostAdmit:
+    case CLIENT_EVENTS.hostDeny: {
+      const seen = view.requestIds();
+      return { requestId: seen.length ? seen[request.pick % seen.length] : NO_SUCH_REQUEST };
+    }
+    case CLIENT_EVENTS.hostMute:
+      return { peerId: peerFor(view, request.to, request.pick) };
     case CLIENT_EVENTS.leave:
     case CLIENT_EVENTS.hostEnd:
+    case CLIENT_EVENTS.hostAdmitAll:
+    case CLIENT_EVENTS.hostMuteAll:
       return undefined;
   }
   return undefined;

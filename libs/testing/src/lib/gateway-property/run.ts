@@ -70,6 +70,7 @@ export async function runScenario(target: PropertyTarget, scenario: Scenario, on
   const slots = Array.from({ length: scenario.clients }, (_, index) => new ClientSlot(index, randomUUID()));
   const connections: Connection[] = [];
   const peersByRoom = new Map<string, Set<string>>(roomIds.map((roomId) => [roomId, new Set<string>()]));
+  const requestIds: string[] = [];
   const inflight: Promise<void>[] = [];
   const acks: AckRecord[] = [];
   let events = 0;
@@ -102,6 +103,7 @@ export async function runScenario(target: PropertyTarget, scenario: Scenario, on
       for (const peer of answer.peers) known.add(peer.peerId);
       peersByRoom.set(roomId, known);
     }
+    if (record.event === CLIENT_EVENTS.join && 'waiting' in answer) requestIds.push(answer.waiting.requestId);
     if (record.event === CLIENT_EVENTS.leave) slot.roomId = slot.peerId = undefined;
   };
 
@@ -130,6 +132,7 @@ export async function runScenario(target: PropertyTarget, scenario: Scenario, on
       peerId: slot.peerId,
       resume: slot.resume,
       peersIn: (roomId) => [...(peersByRoom.get(roomId) ?? [])],
+      requestIds: () => requestIds,
     };
     const { args, ack } = emitArgs(action.request, action.form, slot.index, view);
     const sent: Promise<void>[] = [];
