@@ -36,7 +36,9 @@ const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PAT
 
 async function participant(viewport, locale) {
   const context = await browser.newContext({ viewport, locale, permissions: ['camera', 'microphone'] });
-  return context.newPage();
+  const page = await context.newPage();
+  page.setDefaultTimeout(90_000); // a loaded machine is slow, not wrong
+  return page;
 }
 async function shot(page, name) {
   await page.waitForTimeout(800); // let video frames and fonts settle for the picture
@@ -50,9 +52,24 @@ async function joinAs(page, url, name) {
   await page.getByTestId('local-video').waitFor({ state: 'attached' });
 }
 
+// `SCREENSHOTS=waiting-room npm run screenshots` makes only the waiting room's.
+const ONLY = process.env.SCREENSHOTS;
+
 try {
   await waitForServer();
   mkdirSync(OUT, { recursive: true });
+  if (ONLY !== 'waiting-room') await everything();
+  // The waiting room (ask to join): the guest's lobby and the host's list, in English and Japanese, desktop and phone.
+  await waitingRoom('en-US', { host: 'Hana', meeting: 'Design review', guests: ['Ken', 'Mia'] }, 'en');
+  await waitingRoom('ja-JP', { host: 'はな', meeting: 'デザインレビュー', guests: ['けん', 'みお'] }, 'ja');
+} finally {
+  await browser.close();
+  server.kill('SIGTERM');
+  await new Promise((resolve) => server.once('exit', resolve));
+  rmSync(dataDir, { recursive: true, force: true });
+}
+
+async function everything() {
   const host = await participant(DESKTOP, 'en-US');
   await host.goto(base);
   await shot(host, 'home-desktop');
@@ -127,11 +144,38 @@ try {
   await shot(hostJa, 'confirm-dialog-ja-desktop');
   await hostJa.setViewportSize(PHONE);
   await shot(hostJa, 'confirm-dialog-ja-phone');
-} finally {
-  await browser.close();
-  server.kill('SIGTERM');
-  await new Promise((resolve) => server.once('exit', resolve));
-  rmSync(dataDir, { recursive: true, force: true });
+  await hostJa.keyboard.press('Escape');
+  for (const page of [host, laptop, phone, hostJa]) await page.context().close();
+}
+
+/** A meeting that asks: its host in the call (alone), two guests waiting; one lobby and the host's list, each desktop and phone. */
+async function waitingRoom(locale, { host: hostName, meeting, guests }, language) {
+  const host = await participant(DESKTOP, locale);
+  await host.goto(base);
+  await host.getByTestId('meeting-name').fill(meeting);
+  await host.getByTestId('access-mode').selectOption('ask');
+  await host.getByTestId('create-meeting').click();
+  const hostLink = await host.getByTestId('host-link').getAttribute('href');
+  const guestLink = await host.getByTestId('guest-link').getAttribute('href');
+  await joinAs(host, hostLink, hostName);
+  const waiting = [];
+  for (const name of guests) {
+    const guest = await participant(DESKTOP, locale);
+    await guest.goto(guestLink);
+    await guest.getByTestId('display-name').fill(name);
+    await guest.getByTestId('join').click();
+    await guest.getByTestId('waiting-for-host').waitFor();
+    await guest.getByTestId('preview-video').waitFor();
+    waiting.push(guest);
+  }
+  await host.waitForFunction((count) => document.querySelectorAll('[data-testid="join-request"]').length === count, guests.length);
+  await shot(waiting[0], `waiting-lobby-${language}-desktop`);
+  await waiting[0].setViewportSize(PHONE);
+  await shot(waiting[0], `waiting-lobby-${language}-phone`);
+  await shot(host, `join-requests-${language}-desktop`);
+  await host.setViewportSize(PHONE);
+  await shot(host, `join-requests-${language}-phone`);
+  for (const page of [host, ...waiting]) await page.context().close();
 }
 
 async function securityCodes(page, count) {

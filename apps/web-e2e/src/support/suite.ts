@@ -45,10 +45,10 @@ export function browserSuite() {
     return page;
   }
 
-  /** A meeting created on the home page, with its host already in the call. */
-  async function hostedMeeting(name?: string): Promise<{ host: Page; guestUrl: string }> {
+  /** A meeting created on the home page (with the access mode picked there), with its host already in the call. */
+  async function hostedMeeting(name?: string, access?: 'open' | 'ask' | 'locked'): Promise<{ host: Page; guestUrl: string }> {
     const host = await participant();
-    const { hostUrl, guestUrl } = await createMeeting(host, url(), name);
+    const { hostUrl, guestUrl } = await createMeeting(host, url(), name, access);
     await joinMeeting(host, hostUrl, 'Host');
     return { host, guestUrl };
   }

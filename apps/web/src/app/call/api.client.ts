@@ -2,6 +2,7 @@ import { Injectable, inject } from '@angular/core';
 import type { CreateRoomResponse, RoomInfo } from '@mesh-meet/protocol';
 import { type ErrorCode, isErrorCode } from '@mesh-meet/protocol/core';
 import { APP_ORIGIN } from '../core/browser.tokens';
+import type { AccessMode } from './call.store';
 
 /** A failed API call: the protocol's code, or 'network' when the server was not reached. */
 export class ApiError extends Error {
@@ -19,8 +20,8 @@ export class ApiError extends Error {
 export class ApiClient {
   private readonly origin = inject(APP_ORIGIN);
 
-  async createRoom(name: string): Promise<CreateRoomResponse> {
-    const body = await this.request('POST', '/api/rooms', name.trim() ? { name: name.trim() } : {});
+  async createRoom(name: string, access: AccessMode = 'open'): Promise<CreateRoomResponse> {
+    const body = await this.request('POST', '/api/rooms', { ...(name.trim() ? { name: name.trim() } : {}), access });
     return (await schemas()).createRoomResponseSchema.parse(body);
   }
 

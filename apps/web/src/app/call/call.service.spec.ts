@@ -425,7 +425,7 @@ describe('CallService', () => {
     it('leaving afterwards by choice shows no stale reason', async () => {
       joinAnswers.push(joined([MEMBER]));
       await join();
-      await call.setLocked(true); // a guest: the server refuses
+      await call.setAccess('locked'); // a guest: the server refuses
       sockets[0].answer = () => ({ ok: true });
       await call.leave();
       expect(store.error()).toBeNull();
@@ -478,6 +478,178 @@ describe('CallService', () => {
       await jest.advanceTimersByTimeAsync(60_000);
       expect(socket.sent('join')).toHaveLength(2);
       expect(jest.getTimerCount()).toBe(0);
+    });
+  });
+
+  describe('asking to join', () => {
+    const REQUEST = 'request-0001';
+    function waitingAck(hostPresent = true): JoinAck {
+      return {
+        ok: true,
+        waiting: { requestId: REQUEST, hostPresent, expiresAt: new Date(Date.now() + 600_000).toISOString() },
+        identity: 'waiting-identity',
+        room: { roomId: 'abc-defg-hij', name: 'Sync', access: 'ask', locked: false, maxParticipants: 6 },
+      };
+    }
+
+    it('waits with its preview on, follows whether the host is there, and joins by itself when admitted, as the admitted identity', async () => {
+      joinAnswers.push(waitingAck(false));
+      const socket = await join();
+      expect(store.phase()).toBe('waiting');
+      expect(store.hostPresent()).toBe(false);
+      expect(FakePeerConnection.created).toHaveLength(0);
+      expect(tracks.every((track) => track.stop.mock.calls.length === 0)).toBe(true);
+
+      socket.fire('host-presence', { present: true });
+      expect(store.hostPresent()).toBe(true);
+
+      // Someone else's admission is not ours.
+      socket.fire('admitted', { requestId: 'request-9999' });
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      expect(socket.sent('join')).toHaveLength(1);
+
+      joinAnswers.push(joined([MEMBER], false, 'waiting-identity'));
+      socket.fire('admitted', { requestId: REQUEST });
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      const joins = socket.sent('join');
+      expect(joins).toHaveLength(2);
+      expect(joins[1][0]).toMatchObject({ roomId: 'abc-defg-hij', name: 'Ann', identity: 'waiting-identity' });
+      expect(store.phase()).toBe('in-call');
+      expect(store.peers().map((peer) => peer.peerId)).toEqual([MEMBER]);
+    });
+
+    it('shows the denied page when the host says no, and lets go of the connection', async () => {
+      joinAnswers.push(waitingAck());
+      const socket = await join();
+      socket.fire('join-denied', { requestId: REQUEST, reason: 'denied' });
+      expect(store.phase()).toBe('denied');
+      expect(socket.listenerCount()).toBe(0);
+      expect(socket.disconnected).toBe(true);
+    });
+
+    it('a request that lapsed or met a lock is back in the lobby with the reason', async () => {
+      joinAnswers.push(waitingAck());
+      await join();
+      sockets.at(-1)?.fire('join-denied', { requestId: REQUEST, reason: 'expired' });
+      expect(store.phase()).toBe('lobby');
+      expect(store.error()).toBe('request-expired');
+
+      joinAnswers.push(waitingAck());
+      await join();
+      expect(store.error()).toBeNull();
+      sockets.at(-1)?.fire('join-denied', { requestId: REQUEST, reason: 'locked' });
+      expect(store.error()).toBe('ROOM_LOCKED');
+    });
+
+    it('leaving the wait withdraws the request (leave) and is back in the lobby; a late admission does nothing', async () => {
+      joinAnswers.push(waitingAck());
+      const socket = await join();
+      await call.cancelWaiting();
+      expect(socket.sent('leave')).toHaveLength(1);
+      expect(store.phase()).toBe('lobby');
+      expect(socket.listenerCount()).toBe(0);
+      socket.fire('admitted', { requestId: REQUEST });
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      expect(socket.sent('join')).toHaveLength(1);
+    });
+
+    it('asks again with the same join after the signaling connection came back', async () => {
+      joinAnswers.push(waitingAck());
+      const socket = await join();
+      joinAnswers.push(waitingAck());
+      socket.fire('disconnect');
+      socket.fire('connect');
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      expect(socket.sent('join')).toHaveLength(2);
+      expect(store.phase()).toBe('waiting');
+    });
+  });
+
+  describe('the host', () => {
+    async function joinAsHost(): Promise<FakeSocket> {
+      joinAnswers.push(joinAck([MEMBER], { role: 'host' }));
+      return join();
+    }
+
+    it('sees who waits (without a cue for those already waiting), answers them, and the list follows the server', async () => {
+      let ack: (value: JoinAck) => void = () => undefined;
+      const joining = call.join({ roomId: 'abc-defg-hij', name: 'Ann' });
+      const socket = sockets[0];
+      socket.answer = (event) => (event === 'join' ? new Promise<JoinAck>((resolve) => (ack = resolve)) : { ok: true });
+      socket.fire('connect');
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      // The server lists the waiting room just before the host's join ack.
+      socket.fire('join-requests', { requests: [{ requestId: 'request-0001', name: 'Ken', requestedAt: new Date().toISOString() }] });
+      ack(joinAck([], { role: 'host' }));
+      await joining;
+      expect(store.joinRequests()).toEqual([{ requestId: 'request-0001', name: 'Ken' }]);
+      expect(store.knocks()).toBe(0);
+
+      socket.fire('join-requests', {
+        requests: [
+          { requestId: 'request-0001', name: 'Ken', requestedAt: new Date().toISOString() },
+          { requestId: 'request-0002', name: 'Mia', requestedAt: new Date().toISOString() },
+        ],
+      });
+      expect(store.knocks()).toBe(1);
+      expect(store.notices().at(-1)).toMatchObject({ kind: 'knocked', name: 'Mia' });
+
+      await call.admit('request-0001');
+      expect(socket.sent('host:admit')).toEqual([[{ requestId: 'request-0001' }]]);
+      expect(store.joinRequests().map((request) => request.name)).toEqual(['Mia']);
+      await call.deny('request-0002');
+      expect(socket.sent('host:deny')).toEqual([[{ requestId: 'request-0002' }]]);
+      expect(store.joinRequests()).toEqual([]);
+    });
+
+    it('changes the access mode, and follows a change from the server', async () => {
+      const socket = await joinAsHost();
+      expect(store.access()).toBe('open');
+      await call.setAccess('ask');
+      expect(socket.sent('host:access')).toEqual([[{ access: 'ask' }]]);
+      expect(store.access()).toBe('ask');
+      socket.fire('room-updated', { access: 'locked', locked: true });
+      expect(store.access()).toBe('locked');
+      expect(store.room()?.locked).toBe(true);
+    });
+
+    it('keeps the access mode it had when the server refuses the change', async () => {
+      const socket = await joinAsHost();
+      socket.answer = () => ({ ok: false, error: { code: 'FORBIDDEN', message: 'no' } });
+      await call.setAccess('locked');
+      expect(store.access()).toBe('open');
+      expect(store.error()).toBe('FORBIDDEN');
+    });
+
+    it('asks one guest, or everyone, to mute', async () => {
+      const socket = await joinAsHost();
+      await call.mutePeer(MEMBER);
+      await call.muteAll();
+      expect(socket.sent('host:mute')).toEqual([[{ peerId: MEMBER }]]);
+      expect(socket.sent('host:mute-all')).toHaveLength(1);
+    });
+  });
+
+  describe('muted by the host', () => {
+    it('turns the microphone off, tells the others, and says who; only the guest turns it back on', async () => {
+      joinAnswers.push(joined([MEMBER]));
+      const socket = await join();
+      const media = TestBed.inject(LocalMediaService);
+      await media.start();
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      expect(media.micOn()).toBe(true);
+
+      socket.fire('muted-by-host', { by: 'Hana' });
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      TestBed.tick();
+      expect(media.micOn()).toBe(false);
+      expect(store.mutedBy()).toBe('Hana');
+      expect(socket.sent('media-state').at(-1)).toEqual([expect.objectContaining({ audio: false })]);
+
+      await call.toggleMic();
+      TestBed.tick();
+      expect(media.micOn()).toBe(true);
+      expect(socket.sent('media-state').at(-1)).toEqual([expect.objectContaining({ audio: true })]);
     });
   });
 });

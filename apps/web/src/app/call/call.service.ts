@@ -1,5 +1,5 @@
 import { DestroyRef, Injectable, effect, inject } from '@angular/core';
-import type { Closing, JoinRequest, JoinSuccess, MediaState, PeerInfo } from '@mesh-meet/protocol';
+import type { Access, Closing, JoinDenied, JoinRequest, JoinSuccess, JoinWaiting, MediaState, PeerInfo } from '@mesh-meet/protocol';
 import { MEDIA_STREAM_FACTORY, ON_NETWORK_CHANGE, ON_PAGE_HIDE, PEER_CONNECTION_FACTORY } from '../core/browser.tokens';
 import { IdentityStore } from '../core/identity.store';
 import { CallStore } from './call.store';
@@ -61,6 +61,8 @@ export class CallService {
   private subscriptions: Unsubscribe[] = [];
   private rejoinTimer: ReturnType<typeof setTimeout> | undefined;
   private probingSignaling = false;
+  /** The join request this browser waits on, while the host has not answered it. */
+  private waitingFor: string | undefined;
 
   constructor() {
     // Whatever the local tracks become (camera on/off, screen share, a new device), every peer gets it.
@@ -109,27 +111,78 @@ export class CallService {
       return;
     }
     this.listen();
+    await this.enter(options);
+  }
+
+  /**
+   * Sends the join and follows its answer: in the call, waiting for the host
+   * (an `ask` room), or refused. Also what an admitted guest does, at once
+   * and without a click: the same join again, now with the identity the
+   * server admitted.
+   */
+  private async enter(options: JoinOptions): Promise<void> {
     const ack = await this.signaling.join(this.joinRequest(options));
+    // Left the lobby (or the page) while the server answered.
+    if (this.joinOptions !== options || (this.store.phase() !== 'joining' && this.store.phase() !== 'waiting')) return;
     if (!ack.ok) {
       this.stopListening();
       this.signaling.close();
+      this.store.resetCallState();
       // Removed from this meeting earlier: the removed page, not a lobby inviting another try.
       if (ack.error.code === 'REMOVED') return this.store.setPhase('removed');
       this.store.setError(ack.error.code);
       this.store.setPhase('lobby');
       return;
     }
-    if ('waiting' in ack) {
-      // An ask-to-join room: the waiting lobby is not built yet, so this is shown like a locked meeting.
-      this.stopListening();
-      this.signaling.close();
-      this.store.setError('ROOM_LOCKED');
-      this.store.setPhase('lobby');
-      return;
-    }
-    this.identity.identity = ack.self.identity;
     this.identity.name = options.name;
+    if ('waiting' in ack) return this.wait(ack);
+    this.identity.identity = ack.self.identity;
     this.start(ack, options.name);
+  }
+
+  /** Asked to join an `ask` room: the lobby shows the wait; `admitted` or `join-denied` ends it. */
+  private wait(ack: JoinWaiting): void {
+    // The admission is for this identity: the join after `admitted` must carry it.
+    this.identity.identity = ack.identity;
+    this.waitingFor = ack.waiting.requestId;
+    this.store.setHostPresent(ack.waiting.hostPresent);
+    this.store.setPhase('waiting');
+  }
+
+  /** The host let this guest in: join again at once (the server kept the admission for this identity). */
+  private admitted(requestId: string): void {
+    const options = this.joinOptions;
+    if (this.store.phase() !== 'waiting' || requestId !== this.waitingFor || !options) return;
+    void this.enter(options);
+  }
+
+  /** Not let in: the host said no (its own page), or the request ended otherwise (the lobby says why). */
+  private notAdmitted({ requestId, reason }: JoinDenied): void {
+    if (this.store.phase() !== 'waiting' || requestId !== this.waitingFor) return;
+    this.stopListening();
+    this.signaling.close();
+    this.store.resetCallState();
+    if (reason === 'denied') return this.store.setPhase('denied');
+    if (reason === 'ended') return this.store.setPhase('ended');
+    this.store.setError(reason === 'locked' ? 'ROOM_LOCKED' : 'request-expired');
+    this.store.setPhase('lobby');
+    this.warmUp();
+  }
+
+  /** The waiting guest gives up: the request is withdrawn (`leave`) and the lobby is back, ready to join again. */
+  async cancelWaiting(): Promise<void> {
+    if (this.store.phase() !== 'waiting') return;
+    this.store.setPhase('lobby');
+    this.joinOptions = undefined;
+    this.waitingFor = undefined;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const patience = new Promise((resolve) => (timer = setTimeout(resolve, LEAVE_ACK_WAIT_MS)));
+    await Promise.race([this.signaling.send('leave'), patience]);
+    clearTimeout(timer);
+    this.stopListening();
+    this.signaling.close();
+    this.store.resetCallState();
+    this.warmUp();
   }
 
   async leave(): Promise<void> {
@@ -162,8 +215,36 @@ export class CallService {
     return (await this.signaling.send('chat', { text })).ok;
   }
 
-  async setLocked(locked: boolean): Promise<void> {
-    const ack = await this.signaling.send('host:lock', { locked });
+  /** Who may join from now on; everyone's view follows the server's `room-updated`. */
+  async setAccess(access: Access): Promise<void> {
+    const ack = await this.signaling.send('host:access', { access });
+    if (ack.ok) this.store.setAccess(access);
+    else this.store.setError(ack.error.code);
+  }
+
+  async admit(requestId: string): Promise<void> {
+    await this.answerRequest('host:admit', requestId);
+  }
+
+  async deny(requestId: string): Promise<void> {
+    await this.answerRequest('host:deny', requestId);
+  }
+
+  async admitAll(): Promise<void> {
+    const ack = await this.signaling.send('host:admit-all');
+    if (ack.ok) this.store.setJoinRequests([]);
+    else this.store.setError(ack.error.code);
+  }
+
+  /** Asks one guest's browser to turn its microphone off (only they can turn it on again). */
+  async mutePeer(peerId: string): Promise<void> {
+    const ack = await this.signaling.send('host:mute', { peerId });
+    if (!ack.ok) this.store.setError(ack.error.code);
+  }
+
+  /** The same, for everyone but the host. */
+  async muteAll(): Promise<void> {
+    const ack = await this.signaling.send('host:mute-all');
     if (!ack.ok) this.store.setError(ack.error.code);
   }
 
@@ -175,6 +256,23 @@ export class CallService {
   async endMeeting(): Promise<void> {
     const ack = await this.signaling.send('host:end');
     if (!ack.ok) this.store.setError(ack.error.code);
+  }
+
+  /**
+   * Admit or deny: off the host's list at once. Another host who answered
+   * first (PEER_NOT_FOUND) is no error to show: the list follows the server's.
+   */
+  private async answerRequest(event: 'host:admit' | 'host:deny', requestId: string): Promise<void> {
+    const ack = await this.signaling.send(event, { requestId });
+    if (ack.ok || ack.error.code === 'PEER_NOT_FOUND') this.store.setJoinRequests(this.store.joinRequests().filter((request) => request.requestId !== requestId));
+    else this.store.setError(ack.error.code);
+  }
+
+  /** The host muted this person: the microphone goes off (and the others see it), and the notice says who. */
+  private mutedByHost(by: string): void {
+    if (this.store.phase() !== 'in-call') return;
+    void this.media.setMicEnabled(false);
+    this.store.setMutedBy(by);
   }
 
   /** For tests and diagnostics: the peer connection to a peer. */
@@ -208,7 +306,14 @@ export class CallService {
       this.signaling.on('peer-resumed', ({ peerId }) => this.sessions.get(peerId)?.pathResumed()),
       this.signaling.on('peer-media-state', ({ peerId, ...media }) => this.store.updatePeer(peerId, { media })),
       this.signaling.on('chat-message', (message) => this.store.addChat(message)),
-      this.signaling.on('room-updated', ({ locked }) => this.store.setLocked(locked)),
+      this.signaling.on('room-updated', ({ access }) => this.store.setAccess(access)),
+      this.signaling.on('join-requests', ({ requests }) =>
+        this.store.setJoinRequests(requests.map(({ requestId, name }) => ({ requestId, name }))),
+      ),
+      this.signaling.on('admitted', ({ requestId }) => this.admitted(requestId)),
+      this.signaling.on('join-denied', (denied) => this.notAdmitted(denied)),
+      this.signaling.on('host-presence', ({ present }) => this.store.setHostPresent(present)),
+      this.signaling.on('muted-by-host', ({ by }) => this.mutedByHost(by)),
       this.signaling.on('removed', () => this.finish('removed')),
       this.signaling.on('room-ended', () => this.finish('ended')),
       this.signaling.onReconnect(() => void this.rejoin()),
@@ -232,6 +337,12 @@ export class CallService {
    * answer carries the reason instead.
    */
   private closedByServer(closing: Closing | undefined): void {
+    if (this.store.phase() === 'waiting') {
+      this.stopListening();
+      this.store.resetCallState();
+      this.store.setError(closing?.code ?? 'network');
+      return this.store.setPhase('lobby');
+    }
     if (this.store.phase() !== 'in-call') return;
     if (closing?.code === 'REMOVED') return this.finish('removed');
     this.store.setError(closing?.code ?? 'network');
@@ -258,6 +369,8 @@ export class CallService {
     const options = this.joinOptions;
     clearTimeout(this.rejoinTimer);
     this.rejoinTimer = undefined;
+    // Waiting: the same join again finds the same request (one per identity), and its answer says what now.
+    if (options && this.store.phase() === 'waiting') return this.enter(options);
     if (!options || this.store.phase() !== 'in-call') return;
     const ack = await this.signaling.join(this.joinRequest(options, this.resume));
     // Left, removed or ended while the server answered: the answer is for a call that is over.
@@ -273,10 +386,10 @@ export class CallService {
       return this.finish('left');
     }
     if ('waiting' in ack) {
-      // Back after the grace period in an ask-to-join room: the host has to let this browser in again.
-      void this.signaling.send('leave');
-      this.store.setError('ROOM_LOCKED');
-      return this.finish('left');
+      // Back on a fresh seat in a room that now asks: out of the call, waiting like anyone (rare: resume failed).
+      this.speaker.stop();
+      this.sessions.closeSessions();
+      return this.wait(ack);
     }
     this.configuration = { iceServers: ack.iceServers, iceTransportPolicy: ack.iceTransportPolicy };
     if (ack.self.resumed) {
@@ -381,6 +494,7 @@ export class CallService {
 
   private finish(phase: 'left' | 'removed' | 'ended'): void {
     this.teardown();
+    this.store.resetCallState();
     this.store.setPhase(phase);
   }
 

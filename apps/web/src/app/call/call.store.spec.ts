@@ -59,7 +59,53 @@ describe('CallStore', () => {
     }
     expect(store.chat()).toHaveLength(200);
     expect(store.chat()[0].text).toBe('m5');
-    store.setLocked(true);
+    store.setAccess('locked');
     expect(store.room()?.locked).toBe(true);
+  });
+
+  describe('the waiting room', () => {
+    const at = (requestId: string, name: string) => ({ requestId, name });
+
+    it('takes the list a host finds on arrival without announcing anyone', () => {
+      store.setPhase('joining');
+      store.setJoinRequests([at('r1', 'Ken')]);
+      expect(store.joinRequests()).toEqual([at('r1', 'Ken')]);
+      expect(store.knocks()).toBe(0);
+      expect(store.notices()).toEqual([]);
+    });
+
+    it('announces and counts each newcomer once while in the call, not those already listed', () => {
+      store.joined({ peerId: 'me', userId: 'u', role: 'host', name: 'Me' }, { roomId: 'r', name: 'n', access: 'ask', locked: false, maxParticipants: 6 }, []);
+      store.setJoinRequests([at('r1', 'Ken')]);
+      store.setJoinRequests([at('r1', 'Ken'), at('r2', 'Mia'), at('r3', 'Leo')]);
+      store.setJoinRequests([at('r2', 'Mia'), at('r3', 'Leo')]);
+      expect(store.knocks()).toBe(3);
+      expect(store.notices().map((notice) => [notice.kind, notice.name])).toEqual([
+        ['knocked', 'Ken'],
+        ['knocked', 'Mia'],
+        ['knocked', 'Leo'],
+      ]);
+      expect(store.joinRequests().map((request) => request.name)).toEqual(['Mia', 'Leo']);
+    });
+
+    it('forgets the list, the mute notice and the host\'s absence when the call is over', () => {
+      store.setJoinRequests([at('r1', 'Ken')]);
+      store.setMutedBy('Hana');
+      store.setHostPresent(false);
+      store.resetCallState();
+      expect(store.joinRequests()).toEqual([]);
+      expect(store.mutedBy()).toBeNull();
+      expect(store.hostPresent()).toBe(true);
+    });
+  });
+
+  it('takes the access mode from the room and follows its changes, locked with it', () => {
+    store.joined({ peerId: 'me', userId: 'u', role: 'host', name: 'Me' }, { roomId: 'r', name: 'n', access: 'ask', locked: false, maxParticipants: 6 }, []);
+    expect(store.access()).toBe('ask');
+    store.setAccess('locked');
+    expect(store.room()?.locked).toBe(true);
+    store.setAccess('open');
+    expect(store.access()).toBe('open');
+    expect(store.room()?.locked).toBe(false);
   });
 });

@@ -156,6 +156,12 @@ export const ON_NETWORK_CHANGE = new InjectionToken<(listener: () => void) => ()
   },
 });
 
+/** A new Web Audio context, or undefined where the browser has none (the cue is then visual only). */
+export const AUDIO_CONTEXT_FACTORY = new InjectionToken<() => AudioContext | undefined>('AUDIO_CONTEXT_FACTORY', {
+  providedIn: 'root',
+  factory: () => () => (typeof AudioContext === 'function' ? new AudioContext() : undefined),
+});
+
 export class MemoryStorage implements Storage {
   private readonly items = new Map<string, string>();
   get length(): number {

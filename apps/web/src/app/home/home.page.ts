@@ -6,6 +6,8 @@ import { ApiClient, ApiError } from '../call/api.client';
 import { IdentityStore } from '../core/identity.store';
 import { I18n } from '../core/i18n/i18n.service';
 import type { MessageKey } from '../core/i18n/messages';
+import type { AccessMode } from '../call/call.store';
+import { AccessModeSelectComponent } from '../shared/access-mode-select.component';
 import { CopyButtonComponent } from '../shared/copy-button.component';
 import { LanguageSwitchComponent } from '../shared/language-switch.component';
 import { QrCodeComponent } from '../shared/qr-code.component';
@@ -14,7 +16,7 @@ import { QrCodeComponent } from '../shared/qr-code.component';
 @Component({
   selector: 'app-home-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [CopyButtonComponent, QrCodeComponent, LanguageSwitchComponent],
+  imports: [AccessModeSelectComponent, CopyButtonComponent, QrCodeComponent, LanguageSwitchComponent],
   templateUrl: './home.page.html',
   styleUrl: './home.page.css',
 })
@@ -25,6 +27,7 @@ export class HomePage {
   private readonly identity = inject(IdentityStore);
 
   protected readonly meetingName = signal('');
+  protected readonly access = signal<AccessMode>('open');
   protected readonly creating = signal(false);
   protected readonly created = signal<CreateRoomResponse | null>(null);
   protected readonly createError = signal<MessageKey | null>(null);
@@ -37,7 +40,7 @@ export class HomePage {
     this.creating.set(true);
     this.createError.set(null);
     try {
-      const room = await this.api.createRoom(this.meetingName());
+      const room = await this.api.createRoom(this.meetingName(), this.access());
       this.identity.rememberHostKey(room.roomId, room.hostKey);
       this.created.set(room);
     } catch (error) {

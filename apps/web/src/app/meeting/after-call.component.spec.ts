@@ -62,4 +62,13 @@ describe('AfterCallComponent', () => {
     expect(text('room-ended')).toContain('The host ended the meeting');
     expect(text('rejoin')).toBeNull();
   });
+
+  it('after the host did not let them in: says so in English and Japanese, without Rejoin', async () => {
+    const { text, i18n, fixture } = await render('denied');
+    expect(text('join-denied')).toContain('The host did not let you in');
+    expect(text('rejoin')).toBeNull();
+    i18n.use('ja');
+    await fixture.whenStable();
+    expect(text('join-denied')).toContain('主催者は参加を承認しませんでした');
+  });
 });

@@ -14,6 +14,8 @@ const PAGES: Partial<Record<CallPhase, AfterPage>> = {
   left: { testId: 'left', title: 'after.left.title', canRejoin: true },
   removed: { testId: 'removed', title: 'after.removed.title', canRejoin: false },
   ended: { testId: 'room-ended', title: 'after.ended.title', canRejoin: false },
+  // Not let in: no button to ask again at once (the server would refuse it for a while anyway).
+  denied: { testId: 'join-denied', title: 'after.denied.title', canRejoin: false },
 };
 
 /** The call ended without the person choosing it (the server closed the connection, a rejoin was refused). */

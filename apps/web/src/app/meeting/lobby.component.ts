@@ -61,6 +61,10 @@ export class LobbyComponent implements OnInit {
   });
   protected readonly supportText = this.support.missing ? SUPPORT_TEXT[this.support.missing] : null;
   protected readonly joining = computed(() => this.store.phase() === 'joining');
+  /** Asked to join and waiting for the host: the preview stays, the form gives way to the wait. */
+  protected readonly waiting = computed(() => this.store.phase() === 'waiting');
+  /** A guest of a meeting whose host lets people in: the button says it asks. */
+  protected readonly asks = computed(() => !this.hostKey() && this.room()?.access === 'ask');
   /** A room that does not exist or has ended cannot be joined: no button to press in vain. */
   protected readonly joinable = computed(() => {
     const error = this.lookupError();
@@ -80,12 +84,15 @@ export class LobbyComponent implements OnInit {
   });
 
   private readonly preview = viewChild<ElementRef<HTMLVideoElement>>('preview');
+  private readonly leaveWaiting = viewChild<ElementRef<HTMLButtonElement>>('leaveWaiting');
 
   constructor() {
     effect(() => {
       const video = this.preview()?.nativeElement;
       if (video) video.srcObject = this.media.previewStream();
     });
+    // The Join button that had focus is gone: the wait's one action takes it (the status itself is announced).
+    effect(() => this.leaveWaiting()?.nativeElement.focus());
   }
 
   async ngOnInit(): Promise<void> {
@@ -101,6 +108,11 @@ export class LobbyComponent implements OnInit {
     this.nameMissing.set(!name);
     if (!name || this.joining() || !this.support.canJoin) return;
     await this.call.join({ roomId: this.roomId(), name, hostKey: this.hostKey() });
+  }
+
+  /** Gives up waiting: the request is withdrawn and the lobby is back. */
+  async leave(): Promise<void> {
+    await this.call.cancelWaiting();
   }
 
   protected value(event: Event): string {

@@ -20,10 +20,10 @@ import { LobbyComponent } from './lobby.component';
   providers: [CallStore, CallService, LocalMediaService, SignalingClient],
   imports: [LobbyComponent, RoomComponent, AfterCallComponent],
   template: `
-    <!-- One lobby for 'lobby' and 'joining': a second one would look the room up and restart the devices again. -->
+    <!-- One lobby for 'lobby', 'joining' and 'waiting': a second one would look the room up and restart the devices again. -->
     @if (store.phase() === 'in-call') {
       <app-room />
-    } @else if (store.phase() === 'lobby' || store.phase() === 'joining') {
+    } @else if (store.phase() === 'lobby' || store.phase() === 'joining' || store.phase() === 'waiting') {
       <app-lobby [roomId]="canonicalRoomId()" [hostKey]="hostKey()" />
     } @else {
       <app-after-call [phase]="store.phase()" (rejoin)="rejoin()" />

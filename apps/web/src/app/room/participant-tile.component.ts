@@ -65,9 +65,22 @@ import { ReleaseMediaDirective } from '../shared/release-media.directive';
       }
     </div>
     @if (canRemove()) {
-      <button type="button" class="remove" data-testid="remove-participant" (click)="remove.emit(peer())">
-        {{ i18n.t('room.remove') }}
-      </button>
+      <div class="host-actions">
+        <!-- Only the host has these. Muting someone who is already muted would do nothing: the button says so by being off. -->
+        <button
+          type="button"
+          data-testid="mute-participant"
+          [disabled]="!peer().media.audio"
+          [attr.aria-label]="i18n.t('room.muteParticipant', { name: peer().name })"
+          [title]="i18n.t('room.muteParticipant', { name: peer().name })"
+          (click)="mute.emit(peer())"
+        >
+          <app-icon name="mic-off" />
+        </button>
+        <button type="button" data-testid="remove-participant" (click)="remove.emit(peer())">
+          {{ i18n.t('room.remove') }}
+        </button>
+      </div>
     }
   `,
   styleUrl: './tile.css',
@@ -85,6 +98,7 @@ export class ParticipantTileComponent {
   /** Bumped after a user gesture, to retry playback that autoplay rules blocked. */
   readonly playAttempt = input(0);
   readonly remove = output<RemotePeer>();
+  readonly mute = output<RemotePeer>();
   readonly soundBlocked = output<void>();
 
   private readonly video = viewChild.required<ElementRef<HTMLVideoElement>>('video');

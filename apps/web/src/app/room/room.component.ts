@@ -1,26 +1,36 @@
-import { ChangeDetectionStrategy, Component, DestroyRef, type ElementRef, computed, effect, inject, signal, viewChild } from '@angular/core';
+import { ChangeDetectionStrategy, Component, DestroyRef, type ElementRef, computed, effect, inject, signal, untracked, viewChild } from '@angular/core';
 import { CallService } from '../call/call.service';
-import { CallStore, type RemotePeer } from '../call/call.store';
+import { type AccessMode, CallStore, type JoinRequestView, type Notice, type RemotePeer } from '../call/call.store';
+import { Chime } from '../call/chime';
 import { LocalMediaService } from '../call/local-media.service';
 import { ScreenWakeLock } from '../call/screen-wake-lock';
 import { SignalingClient } from '../call/signaling.client';
 import { APP_ORIGIN, MATCH_MEDIA } from '../core/browser.tokens';
 import { I18n } from '../core/i18n/i18n.service';
+import type { MessageKey } from '../core/i18n/messages';
+import { AccessModeSelectComponent } from '../shared/access-mode-select.component';
 import { ConfirmDialogService } from '../shared/confirm-dialog.service';
 import { CopyButtonComponent } from '../shared/copy-button.component';
 import { IconComponent } from '../shared/icon.component';
 import { ReleaseMediaDirective } from '../shared/release-media.directive';
 import { ChatPanelComponent } from './chat-panel.component';
+import { JoinRequestsComponent } from './join-requests.component';
 import { LANDSCAPE_PHONE_QUERY, PORTRAIT_QUERY, type ScreenShape, gridLayout } from './grid-layout';
 import { ParticipantTileComponent } from './participant-tile.component';
 
 type Panel = 'chat' | 'participants' | null;
 
+const NOTICE_TEXT: Record<Notice['kind'], MessageKey> = {
+  joined: 'room.joined',
+  left: 'room.left',
+  knocked: 'room.requests.arrived',
+};
+
 /** The call: everyone's video, the controls, chat and the participant list. */
 @Component({
   selector: 'app-room',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [ParticipantTileComponent, ChatPanelComponent, CopyButtonComponent, IconComponent, ReleaseMediaDirective],
+  imports: [ParticipantTileComponent, ChatPanelComponent, JoinRequestsComponent, AccessModeSelectComponent, CopyButtonComponent, IconComponent, ReleaseMediaDirective],
   templateUrl: './room.component.html',
   styleUrl: './room.component.css',
 })
@@ -32,8 +42,14 @@ export class RoomComponent {
   private readonly call = inject(CallService);
   private readonly dialog = inject(ConfirmDialogService);
   private readonly origin = inject(APP_ORIGIN);
+  private readonly chime = inject(Chime);
+  /** The access mode before the room was locked, for the lock button to return to. */
+  private unlockTo: AccessMode = 'open';
 
+  protected readonly noticeText = NOTICE_TEXT;
   protected readonly panel = signal<Panel>(null);
+  /** Mute everyone is offered while someone else's microphone is on. */
+  protected readonly anyoneToMute = computed(() => this.store.peers().some((peer) => peer.media.audio));
   protected readonly unreadChat = signal(0);
   protected readonly playAttempt = signal(0);
   protected readonly shareFailed = signal(false);
@@ -69,6 +85,22 @@ export class RoomComponent {
       if (this.panel() === 'chat') this.unreadChat.set(0);
       else if (count > seen) this.unreadChat.update((unread) => unread + count - seen);
       seen = count;
+    });
+    // Someone asked to join while the host is here: a short sound besides the list and the announcement.
+    let knocks = this.store.knocks();
+    effect(() => {
+      const now = this.store.knocks();
+      if (now > knocks && this.store.isHost()) this.chime.play();
+      knocks = now;
+    });
+    destroyRef.onDestroy(() => this.chime.close());
+    effect(() => {
+      const access = this.store.access();
+      if (access !== 'locked') this.unlockTo = access;
+    });
+    // A guest who turns the microphone back on has read the notice.
+    effect(() => {
+      if (this.media.micShownOn() && untracked(() => this.store.mutedBy())) this.store.setMutedBy(null);
     });
     // Join/leave notices fade on their own.
     effect(() => {
@@ -114,8 +146,9 @@ export class RoomComponent {
     await this.call.leave();
   }
 
+  /** The lock button: nobody new, or back to how people came in before the lock (open, or asking). */
   lock(): void {
-    void this.call.setLocked(!this.store.room()?.locked);
+    void this.call.setAccess(this.store.access() === 'locked' ? this.unlockTo : 'locked');
   }
 
   async endMeeting(): Promise<void> {
@@ -136,6 +169,36 @@ export class RoomComponent {
       danger: true,
     });
     if (remove) await this.call.removePeer(peer.peerId);
+  }
+
+  setAccess(access: AccessMode): void {
+    void this.call.setAccess(access);
+  }
+
+  admit(request: JoinRequestView): void {
+    void this.call.admit(request.requestId);
+  }
+
+  admitAll(): void {
+    void this.call.admitAll();
+  }
+
+  async deny(request: JoinRequestView): Promise<void> {
+    const deny = await this.dialog.ask({
+      title: this.i18n.t('room.denyConfirm', { name: request.name }),
+      message: this.i18n.t('room.denyConfirmDetail', { name: request.name }),
+      confirmLabel: this.i18n.t('room.requests.deny'),
+      danger: true,
+    });
+    if (deny) await this.call.deny(request.requestId);
+  }
+
+  mute(peer: RemotePeer): void {
+    void this.call.mutePeer(peer.peerId);
+  }
+
+  muteAll(): void {
+    void this.call.muteAll();
   }
 
   enableSound(): void {

@@ -2,10 +2,19 @@ import { audioFlow } from './in-page';
 import type { Page } from 'playwright-core';
 import { waitFor } from '../wait-for';
 
-/** Creates a meeting from the home page; returns the host and guest links shown there. */
-export async function createMeeting(page: Page, baseUrl: string, name = 'E2E meeting'): Promise<{ hostUrl: string; guestUrl: string }> {
+/**
+ * Creates a meeting from the home page, with the access mode picked there
+ * (`open`, the default, `ask` or `locked`); returns the host and guest links shown there.
+ */
+export async function createMeeting(
+  page: Page,
+  baseUrl: string,
+  name = 'E2E meeting',
+  access?: 'open' | 'ask' | 'locked',
+): Promise<{ hostUrl: string; guestUrl: string }> {
   await page.goto(baseUrl);
   await page.getByTestId('meeting-name').fill(name);
+  if (access) await page.getByTestId('access-mode').selectOption(access);
   await page.getByTestId('create-meeting').click();
   const hostUrl = await page.getByTestId('host-link').getAttribute('href');
   const guestUrl = await page.getByTestId('guest-link').getAttribute('href');
@@ -19,6 +28,14 @@ export async function joinMeeting(page: Page, url: string, name: string): Promis
   await page.getByTestId('display-name').fill(name);
   await page.getByTestId('join').click();
   await page.getByTestId('local-video').waitFor({ state: 'attached' });
+}
+
+/** Opens a meeting link and asks to join (an `ask` room); waits until the lobby says it waits for the host. */
+export async function askToJoin(page: Page, url: string, name: string): Promise<void> {
+  await page.goto(url);
+  await page.getByTestId('display-name').fill(name);
+  await page.getByTestId('join').click();
+  await page.getByTestId('waiting-for-host').waitFor();
 }
 
 /** Waits until this page shows `count` remote tiles. */
