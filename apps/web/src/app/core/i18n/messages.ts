@@ -1,4 +1,6 @@
 import type { ErrorCode } from '@mesh-meet/protocol';
+import { QUALITY_EN, QUALITY_JA } from '../../call/quality/quality.messages';
+import { REPORT_EN, REPORT_JA } from '../../report/report.messages';
 
 /**
  * Every text the UI shows, in English and Japanese. Keys are checked by the
@@ -120,6 +122,8 @@ export const EN = {
   'after.disconnected.title': 'The server closed your connection to the meeting',
   'after.rejoin': 'Rejoin',
   'after.home': 'Back to home',
+  ...QUALITY_EN,
+  ...REPORT_EN,
 } as const satisfies Record<`error.${ErrorCode}`, string> & Record<string, string>;
 
 export type MessageKey = keyof typeof EN;
@@ -239,4 +243,6 @@ export const JA: Record<MessageKey, string> = {
   'after.disconnected.title': 'サーバーが会議への接続を切断しました',
   'after.rejoin': 'もう一度参加',
   'after.home': 'ホームに戻る',
+  ...QUALITY_JA,
+  ...REPORT_JA,
 };
