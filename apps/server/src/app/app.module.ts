@@ -23,6 +23,7 @@ import { ConnectionLimits } from '../signaling/connection-limits';
 import { SignalingGateway } from '../signaling/signaling.gateway';
 import { IceServersService } from '../turn/ice-servers.service';
 import { NodeLifecycleService } from './node-lifecycle.service';
+import { QUALITY_PROVIDERS } from '../quality/quality.providers';
 
 /** The whole server, wired for one configuration (Redis or not). */
 @Module({})
@@ -53,6 +54,7 @@ export class AppModule {
         IceServersService,
         IdentityService,
         ...MEETING_PROVIDERS,
+        ...QUALITY_PROVIDERS,
         ConnectionLimits,
         SignalingGateway,
         NodeLifecycleService,

@@ -106,6 +106,12 @@ export const envSchema = z.object({
    * generated once and kept in the database, so every process and restart agree.
    */
   IDENTITY_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Days call-quality samples are kept; older ones are deleted (at start and every hour). */
+  QUALITY_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  /** Samples one meeting may keep; past it later samples are dropped (the report says truncated). */
+  QUALITY_SAMPLES_PER_MEETING: z.coerce.number().int().min(100).max(10_000_000).default(50_000),
+  /** How long received samples wait to be written together (ms): one insert for many, not one per message. */
+  QUALITY_FLUSH_MS: z.coerce.number().int().min(50).max(60_000).default(5000),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -139,6 +145,7 @@ export interface AppConfig {
   readonly connectionLimits: { readonly maxSocketsPerAddress: number; readonly joinDeadlineMs: number };
   /** Never logged; undefined: the secret kept in the database (IdentityService). */
   readonly identitySecret: string | undefined;
+  readonly quality: { readonly retentionDays: number; readonly samplesPerMeeting: number; readonly flushMs: number };
 }
 
 export class ConfigError extends Error {
@@ -202,6 +209,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, hostname = 'nod
     reconnectGraceMs: e.RECONNECT_GRACE_MS,
     connectionLimits: { maxSocketsPerAddress: e.MAX_SOCKETS_PER_ADDRESS, joinDeadlineMs: e.JOIN_DEADLINE_MS },
     identitySecret: e.IDENTITY_SECRET,
+    quality: {
+      retentionDays: e.QUALITY_RETENTION_DAYS,
+      samplesPerMeeting: e.QUALITY_SAMPLES_PER_MEETING,
+      flushMs: e.QUALITY_FLUSH_MS,
+    },
   };
 }
 

@@ -110,4 +110,77 @@ export class ServerSecretEntity {
   createdAt!: Date;
 }
 
-export const ENTITIES = [RoomEntity, UserEntity, ParticipationEntity, ServerNodeEntity, ServerSecretEntity];
+/**
+ * One call-quality sample: what `from` measured on its link with `to` over
+ * `windowSec` seconds up to `at` (the server's receipt time). Tied to the two
+ * attendance rows; no addresses, no SDP. `…In` is media from `to` to `from`.
+ */
+@Entity({ name: 'quality_samples' })
+@Index('idx_quality_samples_room_at', ['roomId', 'at'])
+@Index('idx_quality_samples_at', ['at'])
+export class QualitySampleEntity {
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id!: string;
+
+  @Column({ name: 'room_id', type: 'varchar', length: 12 })
+  roomId!: string;
+
+  @Column({ name: 'from_participation_id', type: 'varchar', length: 36 })
+  fromParticipationId!: string;
+
+  @Column({ name: 'to_participation_id', type: 'varchar', length: 36 })
+  toParticipationId!: string;
+
+  @Column({ type: 'datetime', precision: 3 })
+  at!: Date;
+
+  @Column({ name: 'window_sec', type: 'double' })
+  windowSec!: number;
+
+  @Column({ name: 'rtt_ms', type: 'double', nullable: true })
+  rttMs!: number | null;
+
+  @Column({ name: 'loss_in', type: 'double', nullable: true })
+  lossIn!: number | null;
+
+  @Column({ name: 'loss_out', type: 'double', nullable: true })
+  lossOut!: number | null;
+
+  @Column({ name: 'jitter_ms', type: 'double', nullable: true })
+  jitterMs!: number | null;
+
+  @Column({ name: 'bitrate_in', type: 'int', nullable: true })
+  bitrateIn!: number | null;
+
+  @Column({ name: 'bitrate_out', type: 'int', nullable: true })
+  bitrateOut!: number | null;
+
+  @Column({ name: 'fps_in', type: 'double', nullable: true })
+  fpsIn!: number | null;
+
+  @Column({ name: 'frame_height_in', type: 'int', nullable: true })
+  frameHeightIn!: number | null;
+
+  @Column({ name: 'freeze_count', type: 'int', nullable: true })
+  freezeCount!: number | null;
+
+  @Column({ name: 'total_freezes_duration', type: 'double', nullable: true })
+  totalFreezesDuration!: number | null;
+
+  @Column({ name: 'local_candidate_type', type: 'varchar', length: 8, nullable: true })
+  localCandidateType!: string | null;
+
+  @Column({ name: 'remote_candidate_type', type: 'varchar', length: 8, nullable: true })
+  remoteCandidateType!: string | null;
+
+  @Column({ name: 'relay_protocol', type: 'varchar', length: 4, nullable: true })
+  relayProtocol!: string | null;
+
+  @Column({ name: 'quality_limitation_reason', type: 'varchar', length: 16, nullable: true })
+  qualityLimitationReason!: string | null;
+
+  @Column({ name: 'ice_restarts', type: 'int', nullable: true })
+  iceRestarts!: number | null;
+}
+
+export const ENTITIES = [RoomEntity, UserEntity, ParticipationEntity, ServerNodeEntity, ServerSecretEntity, QualitySampleEntity];

@@ -17,6 +17,8 @@ export interface SocketData {
   bucket: TokenBucket;
   /** Chat's own rate (RoomTalkService), made at the first chat message. */
   chatBucket?: TokenBucket;
+  /** `quality`'s rate per link (QualityIntake), by the other peer's id. */
+  qualityBuckets?: Map<string, TokenBucket>;
   /** RATE_LIMITED refusals so far (ConnectionLimits), made at the first. */
   floods?: FloodGuard;
   /** The join deadline's timer (ConnectionLimits). */

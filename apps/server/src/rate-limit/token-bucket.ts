@@ -17,12 +17,17 @@ export class TokenBucket {
   }
 
   tryTake(): boolean {
+    if (!this.hasToken()) return false;
+    this.tokens -= 1;
+    return true;
+  }
+
+  /** Whether a take would succeed now, without taking (to check several buckets before taking from any). */
+  hasToken(): boolean {
     const now = this.now();
     this.tokens = Math.min(this.burst, this.tokens + ((now - this.updatedAt) / 1000) * this.perSecond);
     this.updatedAt = now;
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
-    return true;
+    return this.tokens >= 1;
   }
 }
 
@@ -36,3 +41,11 @@ export const SOCKET_MESSAGES_PER_SECOND = 50;
  */
 export const CHAT_BURST = 5;
 export const CHAT_PER_SECOND = 1;
+
+/**
+ * Quality samples per link (per other person) and connection, on top of the
+ * message budget: a browser sends one every 10 s; a burst of 3 absorbs timer
+ * drift and a resend after a reconnection.
+ */
+export const QUALITY_LINK_BURST = 3;
+export const QUALITY_LINK_PER_SECOND = 1 / 10;

@@ -10,6 +10,7 @@ import type { RoomTalkService } from '../meeting/room-talk.service';
 import type { SignalRelay } from '../meeting/signal-relay.service';
 import type { SignalingSocket } from '../meeting/socket-session';
 import { MetricsService } from '../metrics/metrics.service';
+import type { QualityIntake } from '../quality/quality-intake.service';
 import { ConnectionLimits } from './connection-limits';
 import { SignalingGateway } from './signaling.gateway';
 
@@ -39,6 +40,7 @@ describe('SignalingGateway answering a failed rule', () => {
       unused as SignalRelay,
       unused as RoomTalkService,
       unused as HostActionsService,
+      unused as QualityIntake,
       new ConnectionLimits(logger, config),
       new MetricsService(),
       logger,

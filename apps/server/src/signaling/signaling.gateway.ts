@@ -23,6 +23,7 @@ import { RoomTalkService } from '../meeting/room-talk.service';
 import { SignalRelay } from '../meeting/signal-relay.service';
 import type { SignalingNamespace, SignalingSocket } from '../meeting/socket-session';
 import { MetricsService } from '../metrics/metrics.service';
+import { QualityIntake } from '../quality/quality-intake.service';
 import { clientAddress } from '../rate-limit/client-address';
 import { SOCKET_MESSAGE_BURST, SOCKET_MESSAGES_PER_SECOND, TokenBucket } from '../rate-limit/token-bucket';
 import { ConnectionLimits } from './connection-limits';
@@ -97,7 +98,7 @@ function socketListener(
  * signal down by about a quarter.
  * The semantics are Nest's: the same argument mapping (payloadAndAck), an
  * ack only when the client asked for one.
- * The eight listeners are made once and shared by every connection
+ * The listeners are made once and shared by every connection
  * (Socket.IO calls a listener with the socket as `this`): per-connection
  * closures cost about 1.5 KB of heap per client (heap snapshots at 1,000
  * clients), 15 MB at 10,000.
@@ -120,6 +121,7 @@ export class SignalingGateway implements OnGatewayInit, OnGatewayConnection, Bef
     private readonly relay: SignalRelay,
     private readonly talk: RoomTalkService,
     private readonly host: HostActionsService,
+    private readonly quality: QualityIntake,
     private readonly limits: ConnectionLimits,
     private readonly metrics: MetricsService,
     private readonly logger: AppLogger,
@@ -141,6 +143,7 @@ export class SignalingGateway implements OnGatewayInit, OnGatewayConnection, Bef
       [CLIENT_EVENTS.hostLock]: (socket, { locked }) => done(this.host.lock(socket, locked)),
       [CLIENT_EVENTS.hostRemove]: (socket, { peerId }) => done(this.host.remove(socket, peerId)),
       [CLIENT_EVENTS.hostEnd]: (socket) => done(this.host.end(socket)),
+      [CLIENT_EVENTS.quality]: (socket, request) => done(this.quality.record(socket, request)),
     };
     // Where speed needs a hand-written check instead of the schema (held to it by its spec).
     const fastParsers: { [E in ClientEvent]?: Parser<RequestOf<E>> } = { signal: parseSignalRequest };

@@ -11,6 +11,7 @@ import type {
   SignalEvent,
   SignalRequest,
 } from './schemas';
+import type { QualityRequest } from './quality';
 import {
   type Ack,
   CLIENT_EVENTS,
@@ -32,6 +33,7 @@ same<ClientToServerEvents['leave'], (ack?: Ack<OkAck>) => void>(true);
 same<ClientToServerEvents['host:lock'], (request: HostLockRequest, ack?: Ack<OkAck>) => void>(true);
 same<ClientToServerEvents['host:remove'], (request: HostRemoveRequest, ack?: Ack<OkAck>) => void>(true);
 same<ClientToServerEvents['host:end'], (ack?: Ack<OkAck>) => void>(true);
+same<ClientToServerEvents['quality'], (request: QualityRequest, ack?: Ack<OkAck>) => void>(true);
 same<ServerToClientEvents['peer-joined'], (event: PeerJoined) => void>(true);
 same<ServerToClientEvents['peer-left'], (event: PeerLeft) => void>(true);
 same<ServerToClientEvents['signal'], (event: SignalEvent) => void>(true);
@@ -44,7 +46,7 @@ describe('event names', () => {
       'client',
       CLIENT_EVENTS,
       CLIENT_EVENT_SCHEMAS,
-      { join: 'join', signal: 'signal', mediaState: 'media-state', chat: 'chat', leave: 'leave', hostLock: 'host:lock', hostRemove: 'host:remove', hostEnd: 'host:end' },
+      { join: 'join', signal: 'signal', mediaState: 'media-state', chat: 'chat', leave: 'leave', hostLock: 'host:lock', hostRemove: 'host:remove', hostEnd: 'host:end', quality: 'quality' },
     ],
     [
       'server',

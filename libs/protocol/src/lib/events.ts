@@ -19,6 +19,7 @@ import {
   signalEventSchema,
   signalRequestSchema,
 } from './schemas';
+import { qualityRequestSchema } from './quality';
 
 /** The Socket.IO namespace every browser connects to. */
 export const SIGNALING_NAMESPACE = '/signaling';
@@ -48,6 +49,7 @@ export const CLIENT_EVENT_SCHEMAS = {
   'host:lock': { request: hostLockRequestSchema, ack: okAckSchema },
   'host:remove': { request: hostRemoveRequestSchema, ack: okAckSchema },
   'host:end': { request: emptyRequestSchema, ack: okAckSchema },
+  quality: { request: qualityRequestSchema, ack: okAckSchema },
 } as const satisfies Record<string, ClientEventContract>;
 
 /** Server -> browser: every event name and the schema of its payload, declared once. */

@@ -4,6 +4,7 @@ import {
   attendanceResponseSchema,
   createRoomRequestSchema,
   createRoomResponseSchema,
+  meetingReportSchema,
   restErrorSchema,
   roomInfoSchema,
 } from './rest';
@@ -34,6 +35,7 @@ const REST = {
   'rest.create-room.response': [createRoomResponseSchema, 'output', 'POST /api/rooms: 201 body'],
   'rest.room-info.response': [roomInfoSchema, 'output', 'GET /api/rooms/:roomId: 200 body'],
   'rest.attendance.response': [attendanceResponseSchema, 'output', 'GET /api/rooms/:roomId/attendance: 200 body'],
+  'rest.report.response': [meetingReportSchema, 'output', 'GET /api/rooms/:roomId/report: 200 body'],
   'rest.error': [restErrorSchema, 'output', 'Every REST error body (4xx, 5xx)'],
 } as const satisfies Record<string, readonly [z.ZodType, 'input' | 'output', string]>;
 

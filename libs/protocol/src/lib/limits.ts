@@ -28,4 +28,12 @@ export const LIMITS = {
   identityTokenMaxLength: 256,
   /** Chat messages (text, never HTML). */
   chatMaxLength: 1000,
+  /** `quality`: a browser sends a link's sample at most this often (ms); the server allows a small burst per link above it. */
+  qualityIntervalMs: 10_000,
+  /** `quality`: samples in one message, one per other person in the room. */
+  qualitySamplesPerMessage: 11,
+  /** `quality`: the longest window one sample may cover (s), e.g. after the tab was hidden. */
+  qualityWindowMaxSec: 600,
+  /** `quality`: the highest bitrate a sample may report (bit/s). */
+  qualityBitrateMax: 1_000_000_000,
 } as const;

@@ -1,0 +1,6 @@
+import type { Provider } from '@nestjs/common';
+import { QualityIntake } from './quality-intake.service';
+import { QualityRecorder } from './quality-recorder.service';
+
+/** Call quality: taking samples in, writing them in batches, pruning old ones, and the host's report. */
+export const QUALITY_PROVIDERS: Provider[] = [QualityRecorder, QualityIntake];
