@@ -1,13 +1,16 @@
 import { DestroyRef, Injectable, effect, inject } from '@angular/core';
-import type { Closing, JoinRequest, JoinSuccess, MediaState, PeerInfo } from '@mesh-meet/protocol';
-import { MEDIA_STREAM_FACTORY, PEER_CONNECTION_FACTORY, ON_PAGE_HIDE } from '../core/browser.tokens';
+import type { Closing, JoinRequest, JoinSuccess, MediaState, PeerInfo, QualitySample } from '@mesh-meet/protocol';
+import { MEDIA_STREAM_FACTORY, PAGE_VISIBILITY, PEER_CONNECTION_FACTORY, ON_PAGE_HIDE } from '../core/browser.tokens';
 import { IdentityStore } from '../core/identity.store';
 import { CallStore } from './call.store';
 import { LocalMediaService } from './local-media.service';
 import { PeerSession } from './peer-session';
 import { PeerSessions } from './peer-sessions';
+import { QualityMonitor, type LinkView } from './quality/quality-monitor';
+import { QualityStore } from './quality/quality.store';
+import { UplinkGovernor, networkLimitation, steppedDown, worstLimitation } from './quality/uplink-step';
 import { securityCode } from './security-code';
-import { sendLimitsFor } from './send-limits';
+import { type SendLimits, sendLimitsFor } from './send-limits';
 import { SignalingClient, type Unsubscribe } from './signaling.client';
 import { SpeakerDetection } from './speaker-detection';
 
@@ -47,6 +50,15 @@ export class CallService {
       new Map(await Promise.all(this.sessions.all().map(async (session) => [session.peerId, await session.audioLevel()] as const))),
     onSpeaker: (peerId) => this.store.setActiveSpeaker(peerId),
   });
+  private readonly quality = inject(QualityStore);
+  private readonly uplink = new UplinkGovernor();
+  private readonly monitor = new QualityMonitor({
+    links: () => this.monitoredLinks(),
+    visibility: inject(PAGE_VISIBILITY),
+    onLinks: (views) => this.linksMeasured(views),
+    onSamples: (samples) => void this.sendQualitySamples(samples),
+  });
+  private sendLimits: SendLimits | undefined;
   private configuration: RTCConfiguration = {};
   private upstreamBudget: number | undefined;
   private resume: { peerId: string; token: string } | undefined;
@@ -162,6 +174,16 @@ export class CallService {
     if (!ack.ok) this.store.setError(ack.error.code);
   }
 
+  /**
+   * Low-bandwidth mode: stop receiving everyone's video (audio keeps going,
+   * tiles show names), or receive it again. Each connection renegotiates its
+   * video `sendonly`, so the others stop sending it (peer-session.ts).
+   */
+  setLowBandwidth(on: boolean): void {
+    this.quality.setLowBandwidth(on);
+    for (const session of this.sessions.all()) session.updateVideoDirection();
+  }
+
   /** For tests and diagnostics: the peer connection to a peer. */
   connectionTo(peerId: string): RTCPeerConnection | undefined {
     return this.sessions.get(peerId)?.connection;
@@ -176,6 +198,7 @@ export class CallService {
     for (const peer of ack.peers) this.openSession(peer.peerId, false);
     this.applySendLimits();
     this.speaker.start();
+    this.monitor.start();
   }
 
   /** Registers the call's handlers, once per call (a second call is a no-op until stopListening). */
@@ -305,6 +328,7 @@ export class CallService {
       createMediaStream: this.createMediaStream,
       sendSignal: (data) => this.signaling.signal({ to: peerId, data }),
       localTracks: () => ({ audio: this.media.outgoingAudio(), video: this.media.outgoingVideo() }),
+      receiveVideo: () => !this.quality.lowBandwidth(),
       onStream: (stream) => this.store.updatePeer(peerId, { stream }),
       onHealth: (health, failure) => this.store.updatePeer(peerId, { health, failure: failure ?? undefined }),
       // No code is shown rather than a wrong one (no Web Crypto); a session replaced meanwhile is not this pair's any more.
@@ -320,8 +344,41 @@ export class CallService {
   }
 
   private applySendLimits(): void {
-    const limits = sendLimitsFor(this.sessions.size, this.upstreamBudget);
+    const room = sendLimitsFor(this.sessions.size, this.upstreamBudget);
+    this.sendLimits = room;
+    const limits = steppedDown(room, this.uplink.current);
     for (const session of this.sessions.all()) void session.applySendLimits(limits);
+  }
+
+  private monitoredLinks() {
+    const peers = new Map(this.store.peers().map((peer) => [peer.peerId, peer]));
+    return this.sessions.all().map((session) => {
+      const media = peers.get(session.peerId)?.media;
+      return {
+        peerId: session.peerId,
+        connection: session.connection,
+        videoExpected: !!media && (media.video || media.screen) && !this.quality.lowBandwidth(),
+        health: session.currentHealth,
+      };
+    });
+  }
+
+  /** Each round of measurements: the tiles' levels, and our own video stepped down (or up) when our uplink or CPU limits it. */
+  private linksMeasured(views: ReadonlyMap<string, LinkView>): void {
+    this.quality.setLinks(views);
+    const limitation = worstLimitation([...views.values()].map((view) => networkLimitation(view.stats, this.sendLimits?.maxBitrate)));
+    if (this.uplink.observe(limitation, Date.now())) this.applySendLimits();
+    this.quality.setUplinkLimitedBy(this.uplink.limitedBy);
+  }
+
+  /** To the server for the host's report; links of people who left meanwhile are left out (the server would refuse the message). */
+  private async sendQualitySamples(samples: QualitySample[]): Promise<void> {
+    if (this.store.phase() !== 'in-call') return;
+    const present = new Set(this.store.peers().map((peer) => peer.peerId));
+    const kept = samples.filter((sample) => present.has(sample.peerId));
+    if (kept.length === 0) return;
+    const ack = await this.signaling.send('quality', { samples: kept });
+    if (!ack.ok) console.warn('quality: samples refused', { code: ack.error.code });
   }
 
   private finish(phase: 'left' | 'removed' | 'ended'): void {
@@ -332,6 +389,8 @@ export class CallService {
   /** Leaving stops every local track, closes every connection and removes every handler and timer. */
   private teardown(): void {
     this.speaker.stop();
+    this.monitor.stop();
+    this.quality.reset();
     clearTimeout(this.rejoinTimer);
     this.rejoinTimer = undefined;
     this.sessions.clear();

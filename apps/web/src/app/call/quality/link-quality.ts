@@ -30,8 +30,6 @@ export const THRESHOLDS = {
 export interface AssessOptions {
   /** The other side says its camera (or screen) is on: missing frames then mean trouble. */
   videoExpected: boolean;
-  /** totalFreezesDuration of the previous sample, to know how long it froze within this interval. */
-  previousFreezesDuration?: number | null;
 }
 
 /** good / fair / poor with its reasons, from one interval's link stats. A first report (no interval) is good unless its round trip says otherwise. */
@@ -45,8 +43,8 @@ export function assessLink(stats: LinkStats, options: AssessOptions): LinkQualit
   if (stats.receiving === false) found.push(['no-media', 'poor']);
   grade('loss-in', stats.lossIn, THRESHOLDS.loss);
   grade('loss-out', stats.lossOut, THRESHOLDS.loss);
-  if (stats.freezesInInterval > 0 || frozenSeconds(stats, options) > 0) {
-    found.push(['freezes', frozenSeconds(stats, options) > THRESHOLDS.frozenSeconds.poor ? 'poor' : 'fair']);
+  if (stats.freezesInInterval > 0 || stats.frozenSecondsInInterval > 0) {
+    found.push(['freezes', stats.frozenSecondsInInterval > THRESHOLDS.frozenSeconds.poor ? 'poor' : 'fair']);
   }
   grade('rtt', stats.rttMs, THRESHOLDS.rttMs);
   grade('jitter', stats.jitterMs, THRESHOLDS.jitterMs);
@@ -62,11 +60,4 @@ export function assessLink(stats: LinkStats, options: AssessOptions): LinkQualit
 export function worse(a: QualityLevel, b: QualityLevel): QualityLevel {
   const order: QualityLevel[] = ['good', 'fair', 'poor'];
   return order[Math.max(order.indexOf(a), order.indexOf(b))];
-}
-
-function frozenSeconds(stats: LinkStats, options: AssessOptions): number {
-  const total = stats.totalFreezesDuration;
-  const before = options.previousFreezesDuration;
-  if (total === null || before === null || before === undefined) return 0;
-  return Math.max(0, total - before);
 }

@@ -47,8 +47,9 @@ export interface LinkStats {
   freezeCount: number | null;
   /** Seconds, cumulative. */
   totalFreezesDuration: number | null;
-  /** Freezes that began within this interval. */
+  /** Freezes that began within this interval, and the seconds frozen within it. */
   freezesInInterval: number;
+  frozenSecondsInInterval: number;
   /** Candidate types of the selected pair (never addresses). */
   localCandidateType: CandidateType | null;
   remoteCandidateType: CandidateType | null;
@@ -59,6 +60,8 @@ export interface LinkStats {
   /** The video we send: frame height and frames per second; null while none goes out. */
   sentFrameHeight: number | null;
   sentFps: number | null;
+  /** What the browser estimates it could send on the selected pair (bit/s; Chromium only). */
+  availableOutgoingBitrate: number | null;
   /** Whether any media packet arrived in the interval (null for a first report). */
   receiving: boolean | null;
 }
@@ -92,6 +95,8 @@ export function linkStats(previous: readonly StatsEntry[] | null, current: reado
   const previousVideo = video && before.get(video.id);
   const freezeCount = video ? num(video, 'freezeCount') : null;
   const previousFreezes = previousVideo ? num(previousVideo, 'freezeCount') : null;
+  const frozen = video ? num(video, 'totalFreezesDuration') : null;
+  const previousFrozen = previousVideo ? num(previousVideo, 'totalFreezesDuration') : null;
 
   return {
     at,
@@ -109,14 +114,16 @@ export function linkStats(previous: readonly StatsEntry[] | null, current: reado
     fps: video ? receivedFps(video, previousVideo) : null,
     frameHeight: video ? num(video, 'frameHeight') : null,
     freezeCount,
-    totalFreezesDuration: video ? num(video, 'totalFreezesDuration') : null,
+    totalFreezesDuration: frozen,
     freezesInInterval: freezeCount !== null && previousFreezes !== null ? Math.max(0, freezeCount - previousFreezes) : 0,
+    frozenSecondsInInterval: frozen !== null && previousFrozen !== null ? Math.max(0, frozen - previousFrozen) : 0,
     localCandidateType: candidateType(local),
     remoteCandidateType: candidateType(remote),
     relayProtocol: candidateType(local) === 'relay' ? relayProtocol(local) : null,
     limitation: sentVideo ? limitation(sentVideo) : null,
     sentFrameHeight: sentVideo ? num(sentVideo, 'frameHeight') : null,
     sentFps: sentVideo ? num(sentVideo, 'framesPerSecond') : null,
+    availableOutgoingBitrate: pair ? num(pair, 'availableOutgoingBitrate') : null,
     receiving: intervalMs && received.count ? received.sums['packetsReceived'] > 0 : null,
   };
 }
