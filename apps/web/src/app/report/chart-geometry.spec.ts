@@ -28,8 +28,8 @@ describe('chartGeometry', () => {
     const { rows } = chartGeometry([sample(10), sample(20)], frame);
     expect(rows.map((row) => row.metric)).toEqual(['rtt', 'loss', 'fps']);
     expect(rows.map((row) => row.top)).toEqual([0, 30, 60]);
-    // 40 ms of 300 in a 30 px row; x at 10 s and 20 s of 40 s over 400 px.
-    expect(rows[0].path).toBe('M100 25.1 L200 25.1');
+    // 40 ms of 300 in a 30 px row (28 px drawn, 1 px margins); x at 10 s and 20 s of 40 s over 400 px.
+    expect(rows[0].path).toBe('M100 25.3 L200 25.3');
     // Full frame rate is the top of its row.
     expect(rows[2].path).toBe('M100 61 L200 61');
   });
@@ -37,7 +37,7 @@ describe('chartGeometry', () => {
   it('grows a row’s scale with bad values and leaves a gap where a value is missing', () => {
     const { rows } = chartGeometry([sample(10, { lossIn: 0.2 }), sample(20, { lossIn: null }), sample(30, { lossIn: 0.1 })], frame);
     expect(rows[1].max).toBe(20);
-    expect(rows[1].path).toBe('M100 31 M300 45.5');
+    expect(rows[1].path).toBe('M100 31 M300 45');
   });
 
   it('marks the windows in which the video froze', () => {

@@ -65,6 +65,8 @@ export class QualityMonitor {
   private stopVisibility: (() => void) | undefined;
   private running = false;
   private sampling = false;
+  /** Bumped by stop(): a round still awaiting getStats() then reports nothing. */
+  private epoch = 0;
 
   constructor(private readonly options: QualityMonitorOptions) {}
 
@@ -82,6 +84,7 @@ export class QualityMonitor {
 
   stop(): void {
     this.running = false;
+    this.epoch += 1;
     clearTimeout(this.timer);
     this.timer = undefined;
     this.stopVisibility?.();
@@ -117,6 +120,7 @@ export class QualityMonitor {
 
   private async round(): Promise<void> {
     const now = this.options.now ?? Date.now;
+    const epoch = this.epoch;
     const links = this.options.links();
     const present = new Set(links.map((link) => link.peerId));
     for (const peerId of [...this.links.keys()]) {
@@ -134,7 +138,7 @@ export class QualityMonitor {
         }
       }),
     );
-    if (!this.running) return;
+    if (epoch !== this.epoch) return;
     const samples: QualitySample[] = [];
     const sampleEvery = this.options.sampleIntervalMs ?? LIMITS.qualityIntervalMs;
     links.forEach((link, index) => {
