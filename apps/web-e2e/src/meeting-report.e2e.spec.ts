@@ -1,0 +1,138 @@
+import { readFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { type MeetingReport, meetingReportSchema } from '@mesh-meet/protocol';
+import { waitFor } from '@mesh-meet/testing';
+import { createMeeting, joinMeeting, waitForTiles } from '@mesh-meet/testing/meeting-ui';
+import { chromiumAvailable } from './support/browser';
+import { browserSuite } from './support/suite';
+
+const available = chromiumAvailable();
+const describeInBrowser = available ? describe : describe.skip;
+
+const PEOPLE = ['Hana', 'Kumi', 'Ken'] as const;
+
+/** The report as the server gives it to the host key (the REST contract, parsed by its schema). */
+async function fetchReport(baseUrl: string, roomId: string, hostKey: string): Promise<MeetingReport> {
+  const response = await fetch(`${baseUrl}/api/rooms/${roomId}/report`, { headers: { authorization: `Bearer ${hostKey}` } });
+  expect(response.status).toBe(200);
+  return meetingReportSchema.parse(await response.json());
+}
+
+/** Each remote tile's indicator level, by the name on the tile. */
+async function levels(page: Page): Promise<Record<string, string | null>> {
+  return page.evaluate(() =>
+    Object.fromEntries(
+      [...document.querySelectorAll<HTMLElement>('[data-testid="participant-tile"]')].map((tile) => [
+        tile.dataset['peerName'] ?? '',
+        tile.querySelector<HTMLElement>('[data-testid="connection-quality"]')?.dataset['level'] ?? null,
+      ]),
+    ),
+  );
+}
+
+/** A minimal RFC 4180 reader: quoted fields, doubled quotes, CRLF lines. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let index = 0; index < text.length; index += 1) {
+    const char = text[index];
+    if (quoted) {
+      if (char === '"' && text[index + 1] === '"') {
+        field += '"';
+        index += 1;
+      } else if (char === '"') quoted = false;
+      else field += char;
+    } else if (char === '"') quoted = true;
+    else if (char === ',') {
+      row.push(field);
+      field = '';
+    } else if (char === '\r' && text[index + 1] === '\n') {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+      index += 1;
+    } else field += char;
+  }
+  if (field || row.length) rows.push([...row, field]);
+  return rows;
+}
+
+describeInBrowser('call quality and the meeting report in real Chromium', () => {
+  const { url, participant, participantContext } = browserSuite();
+
+  it('shows each link’s quality on its tile, stores samples of every link, and gives the host a report with attendance, charts and a CSV', async () => {
+    const { context: hostContext, page: host } = await participantContext();
+    const { hostUrl, guestUrl } = await createMeeting(host, url(), 'Quality e2e');
+    const roomId = new URL(guestUrl).pathname.split('/').pop() ?? '';
+    const hostKey = new URL(hostUrl).searchParams.get('host') ?? '';
+    await joinMeeting(host, hostUrl, PEOPLE[0]);
+    const pages: Page[] = [host];
+    for (const name of PEOPLE.slice(1)) {
+      const page = await participant();
+      await joinMeeting(page, guestUrl, name);
+      pages.push(page);
+    }
+    for (const page of pages) await waitForTiles(page, 2);
+
+    // Every tile shows a level once its link is measured (a round every 2 s).
+    for (const page of pages) {
+      await page.waitForFunction(
+        () => [...document.querySelectorAll<HTMLElement>('[data-testid="connection-quality"]')].filter((el) => /^(good|fair|poor)$/.test(el.dataset['level'] ?? '')).length === 2,
+        undefined,
+        { timeout: 30_000 },
+      );
+    }
+    // A loopback call on a loaded machine may dip to fair now and then; never poor.
+    const seen = await levels(host);
+    expect(Object.keys(seen).sort()).toEqual(['Ken', 'Kumi']);
+    for (const level of Object.values(seen)) expect(level).toMatch(/^(good|fair)$/);
+    // The details, on tap, in words.
+    await host.getByTestId('connection-quality').first().locator('button').click();
+    await expect(host.getByTestId('connection-quality-details').first().textContent()).resolves.toMatch(/Connection to (Kumi|Ken).*Your browsers talk directly/s);
+
+    // Every browser sends a sample per link every 10 s: all six ordered pairs get one.
+    let report = await fetchReport(url(), roomId, hostKey);
+    await waitFor(
+      async () => {
+        report = await fetchReport(url(), roomId, hostKey);
+        return report.links.length === 6 && report.links.every((link) => link.samples.length > 0);
+      },
+      { what: 'samples of all six links', timeoutMs: 45_000, intervalMs: 1000 },
+    ).catch(() => undefined);
+    expect(report.links.map((link) => `${link.from}->${link.to}:${link.samples.length > 0}`).sort()).toEqual(
+      ['Hana->Ken', 'Hana->Kumi', 'Ken->Hana', 'Ken->Kumi', 'Kumi->Hana', 'Kumi->Ken'].map((pair) => `${pair}:true`),
+    );
+    for (const link of report.links) {
+      expect(link.samples[0]).toMatchObject({ localCandidateType: expect.stringMatching(/^(host|prflx|srflx)$/), lossIn: expect.any(Number) });
+      expect(link.samples[0].rttMs).not.toBeNull();
+    }
+
+    // The host opens the report from the participants panel: a new tab, the call goes on.
+    await host.getByTestId('toggle-participants').click();
+    const [reportPage] = await Promise.all([hostContext.waitForEvent('page'), host.getByTestId('report-link').click()]);
+    await reportPage.waitForLoadState();
+    expect(new URL(reportPage.url()).pathname).toBe(`/r/${roomId}/report`);
+    await reportPage.getByTestId('attendance-row').first().waitFor({ timeout: 15_000 });
+    const rows = await reportPage.getByTestId('attendance-row').evaluateAll((elements) => elements.map((element) => (element as HTMLElement).dataset['name']));
+    expect(rows.sort()).toEqual([...PEOPLE].sort());
+    expect(await reportPage.getByTestId('quality-chart').count()).toBe(6);
+    expect(await reportPage.locator('[data-testid="quality-chart"] path.line.rtt').count()).toBe(6);
+    expect(await reportPage.getByTestId('quality-summary').count()).toBe(3);
+
+    // The attendance CSV parses: a header and one row per person.
+    const [download] = await Promise.all([reportPage.waitForEvent('download'), reportPage.getByTestId('export-csv').click()]);
+    const csv = parseCsv(readFileSync((await download.path()) ?? '', 'utf8'));
+    expect(csv[0]).toEqual(['name', 'role', 'joinedAt', 'leftAt', 'durationSeconds', 'leftReason']);
+    expect(csv.slice(1).map((row) => row[0]).sort()).toEqual([...PEOPLE].sort());
+    for (const row of csv.slice(1)) expect(Number.isNaN(Date.parse(row[2]))).toBe(false);
+
+    // A guest's browser has no host key: refused, and nothing shown.
+    const guestReport = await pages[1].context().newPage();
+    await guestReport.goto(`${url()}/r/${roomId}/report`);
+    await guestReport.getByTestId('report-refused').waitFor();
+    expect(await guestReport.getByTestId('attendance-row').count()).toBe(0);
+  });
+});
