@@ -3,6 +3,7 @@ export * from './lib/limits';
 export * from './lib/room-id';
 export * from './lib/schemas';
 export * from './lib/quality';
+export * from './lib/quality-summary';
 export * from './lib/events';
 export * from './lib/rest';
 export * from './lib/parse';

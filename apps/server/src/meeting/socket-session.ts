@@ -19,6 +19,8 @@ export interface SocketData {
   chatBucket?: TokenBucket;
   /** `quality`'s rate per link (QualityIntake), by the other peer's id. */
   qualityBuckets?: Map<string, TokenBucket>;
+  /** When this connection's last `quality` message was stamped (ms), to keep the next one after it. */
+  qualityLastAt?: number;
   /** RATE_LIMITED refusals so far (ConnectionLimits), made at the first. */
   floods?: FloodGuard;
   /** The join deadline's timer (ConnectionLimits). */

@@ -25,7 +25,7 @@ export class QualityIntake {
     private readonly recorder: QualityRecorder,
   ) {}
 
-  async record(socket: SignalingSocket, { samples }: QualityRequest, at = new Date()): Promise<void> {
+  async record(socket: SignalingSocket, { samples }: QualityRequest, now = Date.now()): Promise<void> {
     const session = this.check.session(socket);
     const members = new Map((await this.store.list(session.roomId)).map((member) => [member.peerId, member]));
     const sender = members.get(session.peerId);
@@ -49,6 +49,9 @@ export class QualityIntake {
       throw new MeetingError('RATE_LIMITED', `one quality sample per link every ${LIMITS.qualityIntervalMs / 1000} s`);
     }
     for (const bucket of linkBuckets) bucket.tryTake();
+    // Each message of a connection a millisecond after the last at least, so a link's samples keep their order.
+    const at = new Date(Math.max(now, (socket.data.qualityLastAt ?? 0) + 1));
+    socket.data.qualityLastAt = at.getTime();
 
     this.recorder.add(
       samples.map(({ peerId: _peerId, ...measures }, index) => ({

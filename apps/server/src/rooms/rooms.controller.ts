@@ -3,6 +3,7 @@ import type { Request } from 'express';
 import {
   type AttendanceResponse,
   type CreateRoomResponse,
+  type MeetingReport,
   type RoomInfo,
   createRoomRequestSchema,
   normalizeRoomId,
@@ -12,11 +13,12 @@ import { APP_CONFIG, type AppConfig } from '../config/config';
 import { ApiError } from '../http/http-errors';
 import { MembershipStore } from '../membership/membership.store';
 import { MetricsService } from '../metrics/metrics.service';
+import { MeetingReportService } from '../quality/meeting-report.service';
 import { AddressRateLimiter } from '../rate-limit/address-rate-limiter';
 import type { RoomEntity } from '../database/entities';
 import { RoomsService } from './rooms.service';
 
-/** REST: create a meeting, look one up, and (host only) read its attendance. */
+/** REST: create a meeting, look one up, and (host only) read its attendance and its report. */
 @Controller('api/rooms')
 export class RoomsController {
   constructor(
@@ -24,6 +26,7 @@ export class RoomsController {
     private readonly store: MembershipStore,
     private readonly limiter: AddressRateLimiter,
     private readonly metrics: MetricsService,
+    private readonly reports: MeetingReportService,
     @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'rateLimits'>,
   ) {}
 
@@ -61,23 +64,36 @@ export class RoomsController {
     @Param('roomId') roomId: string,
     @Headers('authorization') authorization: string | undefined,
   ): Promise<AttendanceResponse> {
-    const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
-    if (!match) {
-      throw new ApiError(
-        HttpStatus.UNAUTHORIZED,
-        { code: 'FORBIDDEN', message: 'send the host key as Authorization: Bearer <hostKey>' },
-        { 'WWW-Authenticate': 'Bearer' },
-      );
-    }
+    const hostKey = bearer(authorization);
     // A guesser could probe room ids here too: same budget as lookups, and an
     // unknown room answers exactly as a known room with the wrong key.
     await this.limit('join', request, this.config.rateLimits.joinPerMinute);
     const normalized = normalizeRoomId(roomId);
     const room = normalized ? await this.rooms.find(normalized) : null;
-    if (!room || !this.rooms.isHostKey(room, match[1])) {
+    if (!room || !this.rooms.isHostKey(room, hostKey)) {
       throw new ApiError(HttpStatus.FORBIDDEN, { code: 'FORBIDDEN', message: 'no meeting has this code and host key' });
     }
     return this.rooms.attendance(room);
+  }
+
+  /**
+   * The host's meeting report (attendance, call quality, summaries), during
+   * the meeting and after. An unknown room is a 404, as the lookup above
+   * already answers for anyone; a wrong key is a 403.
+   */
+  @Get(':roomId/report')
+  async report(
+    @Req() request: Request,
+    @Param('roomId') roomId: string,
+    @Headers('authorization') authorization: string | undefined,
+  ): Promise<MeetingReport> {
+    const hostKey = bearer(authorization);
+    await this.limit('join', request, this.config.rateLimits.joinPerMinute);
+    const room = await this.findOr404(roomId);
+    if (!this.rooms.isHostKey(room, hostKey)) {
+      throw new ApiError(HttpStatus.FORBIDDEN, { code: 'FORBIDDEN', message: 'only the host key opens the meeting report' });
+    }
+    return this.reports.report(room);
   }
 
   private async findOr404(rawRoomId: string): Promise<RoomEntity> {
@@ -97,4 +113,17 @@ export class RoomsController {
       );
     }
   }
+}
+
+/** The host key of `Authorization: Bearer <hostKey>`; without one, a 401 that says how to send it. */
+function bearer(authorization: string | undefined): string {
+  const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
+  if (!match) {
+    throw new ApiError(
+      HttpStatus.UNAUTHORIZED,
+      { code: 'FORBIDDEN', message: 'send the host key as Authorization: Bearer <hostKey>' },
+      { 'WWW-Authenticate': 'Bearer' },
+    );
+  }
+  return match[1];
 }

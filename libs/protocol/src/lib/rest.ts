@@ -94,7 +94,7 @@ export const reportPeriodSchema = z.strictObject({ from: z.string(), to: z.strin
  * - `link-loss`: they lost packets from one person only (`peer`), while others received that person well: the path between the two;
  * - `freezes`: the others saw their video freeze (`count` freezes, `durationSec` in all);
  * - `relayed`: their media went through the TURN relay (`protocols` they reached it with, `peers` on those links);
- * - `reconnections`: ICE restarts or reconnections of their links (`count`, at `times`).
+ * - `reconnections`: ICE restarts or reconnections of their links (`count`, at `times`, with `peers`).
  */
 export const reportFindingSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('uplink-limited'), cause: z.enum(['bandwidth', 'cpu']), periods: z.array(reportPeriodSchema) }),
@@ -109,7 +109,7 @@ export const reportFindingSchema = z.discriminatedUnion('kind', [
   }),
   z.strictObject({ kind: z.literal('freezes'), count: z.number().int(), durationSec: z.number() }),
   z.strictObject({ kind: z.literal('relayed'), protocols: z.array(z.string()), peers: z.array(z.string()) }),
-  z.strictObject({ kind: z.literal('reconnections'), count: z.number().int(), times: z.array(z.string()) }),
+  z.strictObject({ kind: z.literal('reconnections'), count: z.number().int(), times: z.array(z.string()), peers: z.array(z.string()) }),
 ]);
 
 /** The plain-language summary of one participation; `text` is built from `findings` (times in UTC here). */
