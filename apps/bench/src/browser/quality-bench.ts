@@ -63,6 +63,8 @@ async function sixPersonCall(browser: Browser, baseUrl: string, mode: QualityMod
   try {
     for (const [index, name] of NAMES.entries()) {
       const person = await newParticipant(browser, name);
+      // Six pages load one after another on a shared machine: a slow load is not the thing measured here.
+      person.page.setDefaultTimeout(CALL_TIMEOUT_MS);
       await person.context.addInitScript(mode === 'with' ? countConnectionStats : withoutConnectionStats);
       people.push(person);
       await person.page.goto(index === 0 ? room.hostUrl : room.guestUrl);

@@ -37,8 +37,9 @@ describe('assessLink', () => {
     expect(assessLink({ ...direct(), fps: 3 }, { videoExpected: false }).level).toBe('good');
   });
 
-  it('is poor when nothing arrives', () => {
+  it('is poor when nothing arrives, once media had started', () => {
     expect(assessLink({ ...direct(), receiving: false }, { videoExpected: false })).toEqual({ level: 'poor', reasons: ['no-media'] });
+    expect(assessLink({ ...direct(), receiving: false, fps: 0 }, { videoExpected: true, mediaStarted: false })).toEqual({ level: 'good', reasons: [] });
   });
 
   it('orders levels', () => {

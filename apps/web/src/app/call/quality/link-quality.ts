@@ -30,6 +30,11 @@ export const THRESHOLDS = {
 export interface AssessOptions {
   /** The other side says its camera (or screen) is on: missing frames then mean trouble. */
   videoExpected: boolean;
+  /**
+   * Media has arrived on this link at some point. Until then silence is the
+   * call starting, not a broken link: no `no-media` or `low-fps` (default true).
+   */
+  mediaStarted?: boolean;
 }
 
 /** good / fair / poor with its reasons, from one interval's link stats. A first report (no interval) is good unless its round trip says otherwise. */
@@ -40,7 +45,8 @@ export function assessLink(stats: LinkStats, options: AssessOptions): LinkQualit
     if (value > limits.poor) found.push([reason, 'poor']);
     else if (value > limits.fair) found.push([reason, 'fair']);
   };
-  if (stats.receiving === false) found.push(['no-media', 'poor']);
+  const started = options.mediaStarted ?? true;
+  if (stats.receiving === false && started) found.push(['no-media', 'poor']);
   grade('loss-in', stats.lossIn, THRESHOLDS.loss);
   grade('loss-out', stats.lossOut, THRESHOLDS.loss);
   if (stats.freezesInInterval > 0 || stats.frozenSecondsInInterval > 0) {
@@ -48,7 +54,7 @@ export function assessLink(stats: LinkStats, options: AssessOptions): LinkQualit
   }
   grade('rtt', stats.rttMs, THRESHOLDS.rttMs);
   grade('jitter', stats.jitterMs, THRESHOLDS.jitterMs);
-  if (options.videoExpected && stats.intervalMs > 0 && stats.fps !== null) {
+  if (options.videoExpected && started && stats.intervalMs > 0 && stats.fps !== null) {
     if (stats.fps < THRESHOLDS.fps.poor) found.push(['low-fps', 'poor']);
     else if (stats.fps < THRESHOLDS.fps.fair) found.push(['low-fps', 'fair']);
   }

@@ -19,6 +19,8 @@ export interface LinkView {
   level: QualityLevel;
   reasons: LinkQuality['reasons'];
   stats: LinkStats;
+  /** Rounds in a row this link measured poor (the low-bandwidth offer waits for a few, not one bad moment). */
+  poorRounds: number;
 }
 
 export interface QualityMonitorOptions {
@@ -43,6 +45,9 @@ interface LinkState {
   sampleBaseAt: number;
   restarts: number;
   health: string;
+  /** Media arrived in some interval: from then on, silence counts against the link. */
+  mediaStarted: boolean;
+  poorRounds: number;
 }
 
 /**
@@ -147,18 +152,23 @@ export class QualityMonitor {
       let state = this.links.get(link.peerId);
       // A new connection to the same person (they rejoined): its counters start over.
       if (!state || state.connection !== link.connection) {
-        state = { connection: link.connection, last: null, lastLevel: null, sampleBase: null, sampleBaseAt: 0, restarts: 0, health: link.health };
+        state = { connection: link.connection, last: null, lastLevel: null, sampleBase: null, sampleBaseAt: 0, restarts: 0, health: link.health, mediaStarted: false, poorRounds: 0 };
         this.links.set(link.peerId, state);
       }
       if (link.health === 'reconnecting' && state.health !== 'reconnecting') state.restarts += 1;
       state.health = link.health;
       const stats = linkStats(state.last, report);
-      const quality = assessLink(stats, { videoExpected: link.videoExpected });
+      const quality = assessLink(stats, { videoExpected: link.videoExpected, mediaStarted: state.mediaStarted });
+      // Counted from the round after media first arrived: the first frames' own interval is a ramp-up, not a verdict.
+      state.mediaStarted ||= stats.receiving === true;
       // Worse at once, better only after two calm rounds: a level that flickers tells nobody anything.
       const level = state.lastLevel ? worse(quality.level, state.lastLevel) : quality.level;
       state.lastLevel = quality.level;
       state.last = report;
-      if (stats.intervalMs > 0 || !this.views.has(link.peerId)) this.views.set(link.peerId, { level, reasons: quality.reasons, stats });
+      if (stats.intervalMs > 0) state.poorRounds = quality.level === 'poor' ? state.poorRounds + 1 : 0;
+      if (stats.intervalMs > 0 || !this.views.has(link.peerId)) {
+        this.views.set(link.peerId, { level, reasons: quality.reasons, stats, poorRounds: state.poorRounds });
+      }
       if (!state.sampleBase) {
         state.sampleBase = report;
         state.sampleBaseAt = now();

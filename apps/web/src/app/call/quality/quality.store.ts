@@ -1,6 +1,8 @@
 import { Injectable, computed, signal } from '@angular/core';
 import type { LinkView } from './quality-monitor';
 
+const POOR_ROUNDS_BEFORE_OFFER = 3;
+
 /**
  * Call quality as the UI sees it: each link's view, what limits our own
  * video, and low-bandwidth mode. Read-only signals; the CallService changes them.
@@ -14,8 +16,10 @@ export class QualityStore {
   readonly links = this._links.asReadonly();
   readonly uplinkLimitedBy = this._uplinkLimitedBy.asReadonly();
   readonly lowBandwidth = this._lowBandwidth.asReadonly();
-  /** Some link is poor: offer low-bandwidth mode (while it is not on already). */
-  readonly offerLowBandwidth = computed(() => !this._lowBandwidth() && [...this._links().values()].some((view) => view.level === 'poor'));
+  /** Some link has been poor for three rounds (about 6 s): offer low-bandwidth mode (while it is not on already). */
+  readonly offerLowBandwidth = computed(
+    () => !this._lowBandwidth() && [...this._links().values()].some((view) => view.poorRounds >= POOR_ROUNDS_BEFORE_OFFER),
+  );
 
   link(peerId: string): LinkView | null {
     return this._links().get(peerId) ?? null;
