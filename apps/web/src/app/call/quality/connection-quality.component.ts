@@ -36,7 +36,9 @@ import { linkDetails, linkSummary } from './quality-words';
     }
   `,
   styles: `
-    :host { position: absolute; top: 6px; left: 6px; z-index: 2; font-size: 0.75rem; }
+    /* The whole tile above its caption, so the details can scroll within the tile (which clips) on a small phone tile; clicks pass through to the tile. */
+    :host { position: absolute; top: 6px; left: 6px; right: 6px; bottom: 40px; z-index: 2; font-size: 0.75rem; pointer-events: none; }
+    .bars, .details { pointer-events: auto; }
     .bars { display: inline-flex; align-items: flex-end; gap: 2px; padding: 4px 6px; min-height: 28px; border: 0; border-radius: 6px;
             background: rgb(0 0 0 / 55%); color: #fff; cursor: pointer; font: inherit; }
     .bar { width: 4px; background: rgb(255 255 255 / 35%); border-radius: 1px; }
@@ -45,8 +47,8 @@ import { linkDetails, linkSummary } from './quality-words';
     :host([data-level='fair']) .b1, :host([data-level='fair']) .b2 { background: #f2c230; }
     :host([data-level='poor']) .b1 { background: #ff5a4f; }
     .summary { margin-left: 6px; white-space: nowrap; }
-    .details { position: absolute; top: calc(100% + 4px); left: 0; width: max-content; max-width: min(280px, 70vw); padding: 8px 10px;
-               border-radius: 8px; background: rgb(0 0 0 / 85%); color: #fff; line-height: 1.35; }
+    .details { position: absolute; top: 34px; left: 0; width: max-content; max-width: min(280px, 100%); max-height: calc(100% - 34px);
+               overflow-y: auto; padding: 8px 10px; border-radius: 8px; background: rgb(0 0 0 / 85%); color: #fff; line-height: 1.35; }
     .details p { margin: 4px 0 0; }
     @media (max-width: 480px) { .summary { display: none; } }
   `,
