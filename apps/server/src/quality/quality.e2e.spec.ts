@@ -1,4 +1,6 @@
 import { rmSync } from 'node:fs';
+import { type IncomingHttpHeaders, get as httpGet } from 'node:http';
+import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import type { MeetingReport, OkAck, QualitySample } from '@mesh-meet/protocol';
 import { LIMITS } from '@mesh-meet/protocol';
@@ -38,6 +40,18 @@ async function reportOf(server: TestServer, roomId: string, hostKey: string | un
     headers: hostKey === undefined ? {} : { authorization: `Bearer ${hostKey}` },
   });
   return { status: response.status, body: await response.json() };
+}
+
+/** GET with node's own client, which (unlike fetch) leaves a gzipped body as it came. */
+function rawGet(url: string, headers: Record<string, string>): Promise<{ headers: IncomingHttpHeaders; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const call = httpGet(url, { headers }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => resolve({ headers: response.headers, body: Buffer.concat(chunks) }));
+    });
+    call.on('error', reject);
+  });
 }
 
 async function report(server: TestServer, roomId: string, hostKey: string): Promise<MeetingReport> {
@@ -107,6 +121,15 @@ describe('call quality samples and the meeting report', () => {
     expect(read).toMatchObject({ truncated: false, retentionDays: 30 });
     // Samples reach nobody: they are for the report.
     expect(messages).toEqual([]);
+
+    // Gzipped for a client that takes it, the same JSON; never kept by a cache.
+    const url = `${server.url}/api/rooms/${room.roomId}/report`;
+    const zipped = await rawGet(url, { authorization: `Bearer ${room.hostKey}`, 'accept-encoding': 'gzip' });
+    expect(zipped.headers).toMatchObject({ 'content-encoding': 'gzip', 'cache-control': 'no-store', 'content-type': expect.stringContaining('application/json') });
+    const plain = await rawGet(url, { authorization: `Bearer ${room.hostKey}` });
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(JSON.parse(gunzipSync(zipped.body).toString('utf8'))).toEqual(JSON.parse(plain.body.toString('utf8')));
+    expect(zipped.body.length * 3).toBeLessThan(plain.body.length);
   });
 
   it.each([

@@ -1,9 +1,10 @@
-import { Body, Controller, Get, Headers, HttpCode, HttpStatus, Inject, Param, Post, Req } from '@nestjs/common';
-import type { Request } from 'express';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
+import { Body, Controller, Get, Headers, HttpCode, HttpStatus, Inject, Param, Post, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
 import {
   type AttendanceResponse,
   type CreateRoomResponse,
-  type MeetingReport,
   type RoomInfo,
   createRoomRequestSchema,
   normalizeRoomId,
@@ -79,21 +80,34 @@ export class RoomsController {
   /**
    * The host's meeting report (attendance, call quality, summaries), during
    * the meeting and after. An unknown room is a 404, as the lookup above
-   * already answers for anyone; a wrong key is a 403.
+   * already answers for anyone; a wrong key is a 403. Gzipped when the
+   * client takes it: a long meeting's samples are megabytes of JSON that
+   * shrink about tenfold.
    */
   @Get(':roomId/report')
   async report(
     @Req() request: Request,
+    @Res() response: Response,
     @Param('roomId') roomId: string,
     @Headers('authorization') authorization: string | undefined,
-  ): Promise<MeetingReport> {
+  ): Promise<void> {
     const hostKey = bearer(authorization);
     await this.limit('join', request, this.config.rateLimits.joinPerMinute);
     const room = await this.findOr404(roomId);
     if (!this.rooms.isHostKey(room, hostKey)) {
       throw new ApiError(HttpStatus.FORBIDDEN, { code: 'FORBIDDEN', message: 'only the host key opens the meeting report' });
     }
-    return this.reports.report(room);
+    const body = Buffer.from(JSON.stringify(await this.reports.report(room)));
+    response.setHeader('Content-Type', 'application/json; charset=utf-8');
+    // The host's records: no shared cache keeps them.
+    response.setHeader('Cache-Control', 'no-store');
+    response.vary('Accept-Encoding');
+    if (body.length < GZIP_FROM_BYTES || request.acceptsEncodings('gzip') !== 'gzip') {
+      response.send(body);
+      return;
+    }
+    response.setHeader('Content-Encoding', 'gzip');
+    response.send(await gzipAsync(body));
   }
 
   private async findOr404(rawRoomId: string): Promise<RoomEntity> {
@@ -114,6 +128,10 @@ export class RoomsController {
     }
   }
 }
+
+const gzipAsync = promisify(gzip);
+/** Below this, the headers outweigh what compression saves. */
+const GZIP_FROM_BYTES = 1024;
 
 /** The host key of `Authorization: Bearer <hostKey>`; without one, a 401 that says how to send it. */
 function bearer(authorization: string | undefined): string {

@@ -27,7 +27,9 @@ export type Request =
   | { event: typeof CLIENT_EVENTS.leave }
   | { event: typeof CLIENT_EVENTS.hostLock; locked: boolean }
   | { event: typeof CLIENT_EVENTS.hostRemove; to: PeerTarget; pick: number }
-  | { event: typeof CLIENT_EVENTS.hostEnd };
+  | { event: typeof CLIENT_EVENTS.hostEnd }
+  /** Quality samples about `to` (and, with `everyone`, every peer the client saw in its room too). */
+  | { event: typeof CLIENT_EVENTS.quality; to: PeerTarget; pick: number; everyone: boolean };
 
 /** A valid payload changed the way a careless or hostile client would. */
 export type Mutation = 'wrong-type' | 'extra-field' | 'oversized-string' | 'controls-and-bidi';
@@ -91,6 +93,7 @@ const requestArb: fc.Arbitrary<Request> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ event: fc.constant(CLIENT_EVENTS.leave) }) },
   { weight: 1, arbitrary: fc.record({ event: fc.constant(CLIENT_EVENTS.hostLock), locked: fc.boolean() }) },
   { weight: 2, arbitrary: fc.record({ event: fc.constant(CLIENT_EVENTS.hostRemove), to: peerTarget, pick }) },
+  { weight: 2, arbitrary: fc.record({ event: fc.constant(CLIENT_EVENTS.quality), to: peerTarget, pick, everyone: fc.boolean() }) },
   // Ending a meeting closes it for the rest of the run: rarely.
   { weight: 1, arbitrary: fc.record({ event: fc.constant(CLIENT_EVENTS.hostEnd) }) },
 );

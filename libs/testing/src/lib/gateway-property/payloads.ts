@@ -43,6 +43,15 @@ const texts: Record<TextKind, string> = {
   longest: 'x'.repeat(LIMITS.chatMaxLength),
 };
 
+/** A well-formed `quality` sample about `peerId`: a relayed link whose sender is limited by bandwidth. */
+function qualitySample(peerId: string): Record<string, unknown> {
+  return {
+    peerId, windowSec: 10, rttMs: 180, lossIn: 0.04, lossOut: 0.01, jitterMs: 12, bitrateIn: 400_000, bitrateOut: 350_000,
+    fpsIn: 15, frameHeightIn: 360, freezeCount: 1, totalFreezesDuration: 0.5, localCandidateType: 'relay',
+    remoteCandidateType: 'srflx', relayProtocol: 'udp', qualityLimitationReason: 'bandwidth', iceRestarts: 0,
+  };
+}
+
 function peerFor(view: SenderView, to: PeerTarget, pick: number): string {
   const self = view.peerId;
   const inRoom = (roomId: string | undefined) => (roomId ? view.peersIn(roomId).filter((peer) => peer !== self) : []);
@@ -95,6 +104,11 @@ export function validPayload(request: Request, client: number, view: SenderView)
       return { locked: request.locked };
     case CLIENT_EVENTS.hostRemove:
       return { peerId: peerFor(view, request.to, request.pick) };
+    case CLIENT_EVENTS.quality: {
+      const target = peerFor(view, request.to, request.pick);
+      const others = request.everyone && view.roomId ? view.peersIn(view.roomId).filter((peer) => peer !== view.peerId && peer !== target) : [];
+      return { samples: [target, ...others].slice(0, LIMITS.qualitySamplesPerMessage).map(qualitySample) };
+    }
     case CLIENT_EVENTS.leave:
     case CLIENT_EVENTS.hostEnd:
       return undefined;
