@@ -118,6 +118,7 @@ export async function runQualityBench(browser: Browser, baseUrl: string, windowM
       log(`quality: six-person call ${mode} the indicator, ${windowMs / 1000} s window`);
       const run = await sixPersonCall(browser, baseUrl, mode, windowMs);
       result.msPerSecond[mode].push(...run.msPerSecond);
+      log(`quality: ${mode} the indicator: ${run.msPerSecond.map((value) => value.toFixed(1)).join(', ')} ms/s of main thread per page`);
       if (mode === 'with') result.getStatsPerSecond = median(run.callsPerSecond);
     } catch (error) {
       result.failures.push(`${mode}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
