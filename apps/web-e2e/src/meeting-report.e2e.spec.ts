@@ -105,19 +105,20 @@ describeInBrowser('call quality and the meeting report in real Chromium', () => 
     expect(details).toMatch(/Connection to (Kumi|Ken)\s*(Good|Fair|Poor) connection.*Your browsers talk directly/s);
 
     // Every browser sends a sample per link every 10 s: all six ordered pairs get one.
+    // Pairs by name: on a badly loaded machine someone may drop and rejoin (a second participation, a second link).
+    const pairsWithSamples = (links: MeetingReport['links']) =>
+      [...new Set(links.filter((link) => link.samples.length > 0).map((link) => `${link.from}->${link.to}`))].sort();
     let report = await fetchReport(url(), roomId, hostKey);
     await waitFor(
       async () => {
         report = await fetchReport(url(), roomId, hostKey);
-        return report.links.length === 6 && report.links.every((link) => link.samples.length > 0);
+        return pairsWithSamples(report.links).length === 6;
       },
       { what: 'samples of all six links', timeoutMs: 45_000, intervalMs: 1000 },
     ).catch(() => undefined);
     step(`samples of all links, ${((Date.now() - started) / 1000).toFixed(1)} s after the tiles`);
-    expect(report.links.map((link) => `${link.from}->${link.to}:${link.samples.length > 0}`).sort()).toEqual(
-      ['Hana->Ken', 'Hana->Kumi', 'Ken->Hana', 'Ken->Kumi', 'Kumi->Hana', 'Kumi->Ken'].map((pair) => `${pair}:true`),
-    );
-    for (const link of report.links) {
+    expect(pairsWithSamples(report.links)).toEqual(['Hana->Ken', 'Hana->Kumi', 'Ken->Hana', 'Ken->Kumi', 'Kumi->Hana', 'Kumi->Ken']);
+    for (const link of report.links.filter((candidate) => candidate.samples.length > 0)) {
       expect(link.samples[0]).toMatchObject({ localCandidateType: expect.stringMatching(/^(host|prflx|srflx)$/), lossIn: expect.any(Number) });
       expect(link.samples[0].rttMs).not.toBeNull();
     }
@@ -129,17 +130,22 @@ describeInBrowser('call quality and the meeting report in real Chromium', () => 
     expect(new URL(reportPage.url()).pathname).toBe(`/r/${roomId}/report`);
     await reportPage.getByTestId('attendance-row').first().waitFor({ timeout: 15_000 });
     const rows = await reportPage.getByTestId('attendance-row').evaluateAll((elements) => elements.map((element) => (element as HTMLElement).dataset['name']));
-    expect(rows.sort()).toEqual([...PEOPLE].sort());
-    expect(await reportPage.getByTestId('quality-chart').count()).toBe(6);
-    expect(await reportPage.locator('[data-testid="quality-chart"] path.line.rtt').count()).toBe(6);
-    expect(await reportPage.getByTestId('quality-summary').count()).toBe(3);
+    // Three rows, one per person; a rejoin (see above) is a row of its own, as the report documents.
+    const rejoins = report.attendance.length - PEOPLE.length;
+    if (rejoins > 0) step(`${rejoins} rejoin(s) under load`);
+    expect(rows).toHaveLength(report.attendance.length);
+    expect([...new Set(rows)].sort()).toEqual([...PEOPLE].sort());
+    expect(await reportPage.getByTestId('quality-chart').count()).toBe(report.links.length);
+    expect(await reportPage.locator('[data-testid="quality-chart"] path.line.rtt').count()).toBe(report.links.length);
+    expect(await reportPage.getByTestId('quality-summary').count()).toBe(report.attendance.length);
 
     step('report shown');
     // The attendance CSV parses: a header and one row per person.
     const [download] = await Promise.all([reportPage.waitForEvent('download'), reportPage.getByTestId('export-csv').click()]);
     const csv = parseCsv(readFileSync((await download.path()) ?? '', 'utf8'));
     expect(csv[0]).toEqual(['name', 'role', 'joinedAt', 'leftAt', 'durationSeconds', 'leftReason']);
-    expect(csv.slice(1).map((row) => row[0]).sort()).toEqual([...PEOPLE].sort());
+    expect(csv).toHaveLength(report.attendance.length + 1);
+    expect([...new Set(csv.slice(1).map((row) => row[0]))].sort()).toEqual([...PEOPLE].sort());
     for (const row of csv.slice(1)) expect(Number.isNaN(Date.parse(row[2]))).toBe(false);
 
     // A guest's browser has no host key: refused, and nothing shown.
