@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only=relay,idle,flood,frames,weight,property,networks] [-- --out=FILE]`
+ * `npm run bench [-- --quick] [-- --only=relay,idle,flood,frames,weight,property,networks,quality] [-- --out=FILE]`
  *
  * Runs every benchmark of issue 5 against the built server and web app, the
  * baselines beside ours in the same run, prints the table and writes it to
@@ -13,6 +13,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { CHROMIUM, REPO_ROOT, launchChromium } from '@mesh-meet/testing';
 import { runFramesBench } from './browser/frames-bench';
+import { runQualityBench } from './browser/quality-bench';
 import { runWeightBench } from './browser/weight-bench';
 import { runFloodBench } from './flood-bench';
 import { runIdleBench } from './idle-bench';
@@ -23,7 +24,7 @@ import { type SystemKey, runRelayBench } from './relay/relay-bench';
 import { type BenchResults, NETWORKS_BEGIN, NETWORKS_END, renderNetworks, renderResults, spliceInto } from './report';
 import { removeTempDirs, startOurs } from './servers';
 
-const SECTIONS = ['relay', 'idle', 'flood', 'frames', 'weight', 'property', 'networks'] as const;
+const SECTIONS = ['relay', 'idle', 'flood', 'frames', 'weight', 'property', 'networks', 'quality'] as const;
 type Section = (typeof SECTIONS)[number];
 
 interface Options {
@@ -136,7 +137,7 @@ async function main(): Promise<void> {
     if (options.sections.has('property')) {
       results.property = await timed('property', () => runPropertyBench(options.quick ? 5_000 : 100_000, log));
     }
-    if (options.sections.has('frames') || options.sections.has('weight')) {
+    if (options.sections.has('frames') || options.sections.has('weight') || options.sections.has('quality')) {
       if (!existsSync(CHROMIUM)) {
         results.skipped.push('time to first frame and page weight: no Chromium at /usr/bin/chromium (or CHROMIUM_PATH)');
       } else {
@@ -152,6 +153,10 @@ async function main(): Promise<void> {
           if (options.sections.has('weight')) {
             const activeBrowser = browser;
             results.weight = await timed('weight', () => runWeightBench(activeBrowser, server.url));
+          }
+          if (options.sections.has('quality')) {
+            const activeBrowser = browser;
+            results.quality = await timed('quality', () => runQualityBench(activeBrowser, server.url, options.quick ? 8000 : 20_000, log));
           }
         } finally {
           await browser?.close().catch(() => undefined);

@@ -1,9 +1,10 @@
-import type { NetworksResult } from './networks-bench';
 /** Turns the results of a run into the Markdown of docs/performance.md. */
 import type { FramesKey, FramesResult } from './browser/frames-bench';
+import type { QualityResult } from './browser/quality-bench';
 import type { WeightResult } from './browser/weight-bench';
 import type { FloodResult } from './flood-bench';
 import type { IdleResult } from './idle-bench';
+import type { NetworksResult } from './networks-bench';
 import { type PropertyBenchResult, propertySection, propertySummaryRow } from './property-bench';
 import { P99_LIMIT_MS, type RelayResult, type RelayStep, SYSTEM_LABELS, type SystemKey } from './relay/relay-bench';
 import { median, ratio } from './stats';
@@ -37,6 +38,7 @@ export interface BenchResults {
   weight?: WeightResult;
   property?: PropertyBenchResult;
   networks?: NetworksResult;
+  quality?: QualityResult;
   skipped: string[];
 }
 
@@ -285,6 +287,27 @@ function weightSection(weight: WeightResult): string[] {
   return lines;
 }
 
+function qualitySection(quality: QualityResult): string[] {
+  const lines = ['## Call-quality indicator: main-thread cost', ''];
+  lines.push(
+    `A six-person call in headless Chromium (each page has five peer connections), the real app. Main-thread time per page ` +
+      `(CDP \`Performance.getMetrics\` TaskDuration) over a ${fixed(quality.windowSeconds, 0)} s window, in ms per second: ` +
+      'with the indicator as shipped, and without it (RTCPeerConnection.getStats taken away by an init script, so the sampler never ' +
+      'runs). Measured without, with, without again, so drift in the machine\'s load shows.',
+    '',
+    '| run | pages | median ms/s | each page (ms/s) |',
+    '|---|---:|---:|---|',
+    `| without the indicator | ${quality.msPerSecond.without.length} | ${fixed(quality.medians.without)} | ${quality.msPerSecond.without.map((value) => value.toFixed(1)).join(', ')} |`,
+    `| with the indicator | ${quality.msPerSecond.with.length} | ${fixed(quality.medians.with)} | ${quality.msPerSecond.with.map((value) => value.toFixed(1)).join(', ')} |`,
+    '',
+    `Difference of the medians: **${fixed(quality.medians.with - quality.medians.without)} ms per second** per page; ` +
+      `getStats() calls per page per second with the indicator: ${fixed(quality.getStatsPerSecond, 2)} (five connections every 2 s is 2.5).`,
+  );
+  for (const failure of quality.failures) lines.push('', `Failed: ${failure}`);
+  lines.push('');
+  return lines;
+}
+
 export function renderResults(results: BenchResults): string {
   const env = results.environment;
   const lines: string[] = [BEGIN, ''];
@@ -312,6 +335,7 @@ export function renderResults(results: BenchResults): string {
   if (results.frames) lines.push(...framesSection(results.frames));
   if (results.weight) lines.push(...weightSection(results.weight));
   if (results.property) lines.push(...propertySection(results.property));
+  if (results.quality) lines.push(...qualitySection(results.quality));
   lines.push(END);
   return lines.join('\n');
 }

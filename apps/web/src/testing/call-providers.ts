@@ -2,6 +2,7 @@ import type { Provider } from '@angular/core';
 import { CallService } from '../app/call/call.service';
 import { CallStore } from '../app/call/call.store';
 import { LocalMediaService } from '../app/call/local-media.service';
+import { QualityStore } from '../app/call/quality/quality.store';
 import { SignalingClient } from '../app/call/signaling.client';
 import { SOCKET_FACTORY, type SignalingSocket } from '../app/call/socket.factory';
 import { APP_ORIGIN, MEDIA_DEVICES, MEDIA_STREAM_FACTORY, MemoryStorage, PEER_CONNECTION_FACTORY, STORAGE } from '../app/core/browser.tokens';
@@ -17,6 +18,7 @@ export function callProviders(options: { devices: MediaDevices | undefined; sock
     CallService,
     CallStore,
     LocalMediaService,
+    QualityStore,
     SignalingClient,
     { provide: APP_ORIGIN, useValue: 'https://meet.example' },
     { provide: STORAGE, useValue: new MemoryStorage() },

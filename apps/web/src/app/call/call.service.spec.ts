@@ -7,6 +7,8 @@ import { joinAck } from '../../testing/join-ack';
 import { MemoryStorage, ON_NETWORK_CHANGE, ON_PAGE_HIDE, STORAGE } from '../core/browser.tokens';
 import { CallService } from './call.service';
 import { CallStore } from './call.store';
+import { QualityStore } from './quality/quality.store';
+import { loadFixture } from '../../testing/stats-fixtures';
 import { LocalMediaService } from './local-media.service';
 
 const MEMBER = 'member-0001';
@@ -123,6 +125,27 @@ describe('CallService', () => {
     // Without the flag the member offers, as before.
     socket.fire('peer-joined', { peerId: 'member-0003', name: 'Chromium', role: 'guest', media: { audio: true, video: true, screen: false } });
     expect(FakePeerConnection.created[1].transceivers.map((t) => t.direction)).toEqual(['sendrecv', 'sendrecv']);
+  });
+
+  it('measures each link every 2 s, shows its level and sends the server a sample every 10 s, until the call ends', async () => {
+    jest.useFakeTimers();
+    joinAnswers.push(joined([MEMBER]));
+    const socket = await join();
+    const [first, second] = loadFixture('chromium-direct').reports;
+    const reports = [first, second, ...[2, 3, 4, 5, 6, 7].map((step) => second.map((entry) => ({ ...entry, timestamp: entry.timestamp + step * 2000 })))];
+    const pc = FakePeerConnection.created[0] as FakePeerConnection & { getStats: jest.Mock };
+    pc.getStats = jest.fn(async () => new Map((reports.shift() ?? second).map((entry) => [entry.id, entry])));
+    await jest.advanceTimersByTimeAsync(2000);
+    expect(pc.getStats).toHaveBeenCalledTimes(1);
+    expect(TestBed.inject(QualityStore).link(MEMBER)?.level).toBe('good');
+    expect(socket.sent('quality')).toEqual([]);
+    await jest.advanceTimersByTimeAsync(10_000);
+    expect(socket.sent('quality')).toEqual([[{ samples: [expect.objectContaining({ peerId: MEMBER, localCandidateType: 'host' })] }]]);
+    const calls = pc.getStats.mock.calls.length;
+    await call.leave();
+    await jest.advanceTimersByTimeAsync(10_000);
+    expect(pc.getStats).toHaveBeenCalledTimes(calls);
+    expect(TestBed.inject(QualityStore).links().size).toBe(0);
   });
 
   it('answers an offer that arrived before its join ack named the sender', async () => {

@@ -1,14 +1,17 @@
 import { DestroyRef, Injectable, effect, inject } from '@angular/core';
-import type { Access, Closing, JoinDenied, JoinRequest, JoinSuccess, JoinWaiting, MediaState, PeerInfo } from '@mesh-meet/protocol';
-import { MEDIA_STREAM_FACTORY, ON_NETWORK_CHANGE, ON_PAGE_HIDE, PEER_CONNECTION_FACTORY } from '../core/browser.tokens';
+import type { Access, Closing, JoinDenied, JoinRequest, JoinSuccess, JoinWaiting, MediaState, PeerInfo, QualitySample } from '@mesh-meet/protocol';
+import { MEDIA_STREAM_FACTORY, ON_NETWORK_CHANGE, ON_PAGE_HIDE, PAGE_VISIBILITY, PEER_CONNECTION_FACTORY } from '../core/browser.tokens';
 import { IdentityStore } from '../core/identity.store';
 import { CallStore } from './call.store';
 import { OFFERS_FIRST } from './ice-control';
 import { LocalMediaService } from './local-media.service';
 import { PeerSession } from './peer-session';
 import { PeerSessions } from './peer-sessions';
+import { QualityMonitor, type LinkView } from './quality/quality-monitor';
+import { QualityStore } from './quality/quality.store';
+import { UplinkGovernor, networkLimitation, steppedDown, worstLimitation } from './quality/uplink-step';
 import { securityCode } from './security-code';
-import { sendLimitsFor } from './send-limits';
+import { type SendLimits, sendLimitsFor } from './send-limits';
 import { SignalingClient, type Unsubscribe } from './signaling.client';
 import { SpeakerDetection } from './speaker-detection';
 
@@ -53,6 +56,15 @@ export class CallService {
       new Map(await Promise.all(this.sessions.all().map(async (session) => [session.peerId, await session.audioLevel()] as const))),
     onSpeaker: (peerId) => this.store.setActiveSpeaker(peerId),
   });
+  private readonly quality = inject(QualityStore);
+  private readonly uplink = new UplinkGovernor();
+  private readonly monitor = new QualityMonitor({
+    links: () => this.monitoredLinks(),
+    visibility: inject(PAGE_VISIBILITY),
+    onLinks: (views) => this.linksMeasured(views),
+    onSamples: (samples) => void this.sendQualitySamples(samples),
+  });
+  private sendLimits: SendLimits | undefined;
   private configuration: RTCConfiguration = {};
   private upstreamBudget: number | undefined;
   private resume: { peerId: string; token: string } | undefined;
@@ -275,6 +287,16 @@ export class CallService {
     this.store.setMutedBy(by);
   }
 
+  /**
+   * Low-bandwidth mode: stop receiving everyone's video (audio keeps going,
+   * tiles show names), or receive it again. Each connection renegotiates its
+   * video `sendonly`, so the others stop sending it (peer-session.ts).
+   */
+  setLowBandwidth(on: boolean): void {
+    this.quality.setLowBandwidth(on);
+    for (const session of this.sessions.all()) session.updateVideoDirection();
+  }
+
   /** For tests and diagnostics: the peer connection to a peer. */
   connectionTo(peerId: string): RTCPeerConnection | undefined {
     return this.sessions.get(peerId)?.connection;
@@ -289,6 +311,7 @@ export class CallService {
     for (const peer of ack.peers) this.openSession(peer.peerId, this.offersFirst);
     this.applySendLimits();
     this.speaker.start();
+    this.monitor.start();
   }
 
   /** Registers the call's handlers, once per call (a second call is a no-op until stopListening). */
@@ -447,6 +470,7 @@ export class CallService {
       createMediaStream: this.createMediaStream,
       sendSignal: (data) => this.signaling.signal({ to: peerId, data }),
       localTracks: () => ({ audio: this.media.outgoingAudio(), video: this.media.outgoingVideo() }),
+      receiveVideo: () => !this.quality.lowBandwidth(),
       onStream: (stream) => this.store.updatePeer(peerId, { stream }),
       onHealth: (health, failure) => {
         this.store.updatePeer(peerId, { health, failure: failure ?? undefined });
@@ -488,8 +512,41 @@ export class CallService {
   }
 
   private applySendLimits(): void {
-    const limits = sendLimitsFor(this.sessions.size, this.upstreamBudget);
+    const room = sendLimitsFor(this.sessions.size, this.upstreamBudget);
+    this.sendLimits = room;
+    const limits = steppedDown(room, this.uplink.current);
     for (const session of this.sessions.all()) void session.applySendLimits(limits);
+  }
+
+  private monitoredLinks() {
+    const peers = new Map(this.store.peers().map((peer) => [peer.peerId, peer]));
+    return this.sessions.all().map((session) => {
+      const media = peers.get(session.peerId)?.media;
+      return {
+        peerId: session.peerId,
+        connection: session.connection,
+        videoExpected: !!media && (media.video || media.screen) && !this.quality.lowBandwidth(),
+        health: session.currentHealth,
+      };
+    });
+  }
+
+  /** Each round of measurements: the tiles' levels, and our own video stepped down (or up) when our uplink or CPU limits it. */
+  private linksMeasured(views: ReadonlyMap<string, LinkView>): void {
+    this.quality.setLinks(views);
+    const limitation = worstLimitation([...views.values()].map((view) => networkLimitation(view.stats, this.sendLimits?.maxBitrate)));
+    if (this.uplink.observe(limitation, Date.now())) this.applySendLimits();
+    this.quality.setUplinkLimitedBy(this.uplink.limitedBy);
+  }
+
+  /** To the server for the host's report; links of people who left meanwhile are left out (the server would refuse the message). */
+  private async sendQualitySamples(samples: QualitySample[]): Promise<void> {
+    if (this.store.phase() !== 'in-call') return;
+    const present = new Set(this.store.peers().map((peer) => peer.peerId));
+    const kept = samples.filter((sample) => present.has(sample.peerId));
+    if (kept.length === 0) return;
+    const ack = await this.signaling.send('quality', { samples: kept });
+    if (!ack.ok) console.warn('quality: samples refused', { code: ack.error.code });
   }
 
   private finish(phase: 'left' | 'removed' | 'ended'): void {
@@ -501,6 +558,8 @@ export class CallService {
   /** Leaving stops every local track, closes every connection and removes every handler and timer. */
   private teardown(): void {
     this.speaker.stop();
+    this.monitor.stop();
+    this.quality.reset();
     clearTimeout(this.rejoinTimer);
     this.rejoinTimer = undefined;
     this.sessions.clear();

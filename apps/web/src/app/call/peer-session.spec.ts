@@ -84,6 +84,37 @@ describe('PeerSession', () => {
     expect(peer.stream.getTracks()).toHaveLength(2);
   });
 
+  describe('low-bandwidth mode', () => {
+    it('asks for no video: the first offer’s video is sendonly, audio stays sendrecv', () => {
+      const { pc } = session({ receiveVideo: () => false });
+      expect(pc.transceivers.map((t) => [t.receiver.track.kind, t.direction])).toEqual([
+        ['audio', 'sendrecv'],
+        ['video', 'sendonly'],
+      ]);
+    });
+
+    it('answers an offer with its video sendonly while the mode is on', async () => {
+      const { pc, peer } = session({ initiator: false, polite: true, receiveVideo: () => false });
+      await peer.handleSignal({ description: { type: 'offer', sdp: 'remote-offer' } });
+      expect(pc.transceivers.map((t) => t.direction)).toEqual(['sendrecv', 'sendonly']);
+    });
+
+    it('turns an open connection’s video sendonly and back, which renegotiates (negotiationneeded in a browser)', () => {
+      let receive = true;
+      const { pc, peer } = session({ receiveVideo: () => receive });
+      receive = false;
+      peer.updateVideoDirection();
+      expect(pc.transceivers.map((t) => t.direction)).toEqual(['sendrecv', 'sendonly']);
+      receive = true;
+      peer.updateVideoDirection();
+      expect(pc.transceivers.map((t) => t.direction)).toEqual(['sendrecv', 'sendrecv']);
+      peer.close();
+      receive = false;
+      peer.updateVideoDirection();
+      expect(pc.transceivers[1].direction).toBe('sendrecv');
+    });
+  });
+
   it('queues candidates until the remote description is set, answers, then adds them in order', async () => {
     const { pc, peer, sent } = session({ initiator: false, polite: true });
     const candidate = { candidate: 'candidate:1 1 udp 1 192.0.2.1 9 typ host', sdpMid: '0', sdpMLineIndex: 0 };

@@ -51,6 +51,8 @@ export interface PeerSessionOptions {
    * own restart offer instead, which the other side, the polite one, answers.
    */
   ownsIceRestarts?: boolean;
+  /** False in low-bandwidth mode: this side asks for no video (see updateVideoDirection). Default true. */
+  receiveVideo?: () => boolean;
 }
 
 /** After a restart, how long to wait for ICE to come back before the next try. */
@@ -72,7 +74,8 @@ const RESUME_OFFER_WAIT_MS = 3000;
  * Audio and video go through one sendrecv transceiver each, created with the
  * first offer whether or not a camera exists yet; turning a camera on later,
  * or switching to a screen, is `replaceTrack` on that sender and needs no
- * renegotiation. Renegotiation happens for ICE restarts only.
+ * renegotiation. Renegotiation happens for ICE restarts, and when low-bandwidth
+ * mode turns our video transceiver `sendonly` or back (updateVideoDirection).
  *
  * Only the first audio and the first video transceiver are used: extra
  * m-lines in an offer are answered `inactive` and their tracks ignored.
@@ -182,6 +185,19 @@ export class PeerSession {
     } catch (error) {
       console.warn('peer: could not apply send limits', { peerId: this.peerId, error: String(error) });
     }
+  }
+
+  /**
+   * Low-bandwidth mode on or off: our video transceiver becomes `sendonly`
+   * (or `sendrecv` again). The change renegotiates (negotiationneeded), and
+   * the other side's answer stops (or resumes) its video to us, so the bits
+   * are saved on the network, not merely not shown. Audio is untouched.
+   */
+  updateVideoDirection(): void {
+    const transceiver = this.firstTransceiver('video');
+    if (this.closed || !transceiver) return;
+    const wanted = this.wantedDirection('video');
+    if (transceiver.direction !== wanted) transceiver.direction = wanted;
   }
 
   /** How loud this peer was (RMS, 0..1) since the last call; 0 the first time. */
@@ -299,7 +315,7 @@ export class PeerSession {
   private addTransceivers(): void {
     const tracks = this.options.localTracks();
     for (const kind of ['audio', 'video'] as const) {
-      const transceiver = this.pc.addTransceiver(kind, { direction: 'sendrecv' });
+      const transceiver = this.pc.addTransceiver(kind, { direction: this.wantedDirection(kind) });
       if (tracks[kind]) void transceiver.sender.replaceTrack(tracks[kind]);
     }
   }
@@ -438,7 +454,8 @@ export class PeerSession {
         continue;
       }
       seen.add(kind);
-      if (transceiver.direction === 'recvonly' || transceiver.direction === 'inactive') transceiver.direction = 'sendrecv';
+      const wanted = this.wantedDirection(kind);
+      if (transceiver.direction !== wanted) transceiver.direction = wanted;
       if (transceiver.sender.track !== tracks[kind]) replacing.push(transceiver.sender.replaceTrack(tracks[kind]));
     }
     await Promise.all(replacing);
@@ -458,6 +475,10 @@ export class PeerSession {
       // Candidates of an offer we ignored are expected to fail; anything else is worth a line.
       if (!this.ignoreOffer) console.warn('peer: could not add a candidate', { peerId: this.peerId, error: String(error) });
     }
+  }
+
+  private wantedDirection(kind: TrackKind): RTCRtpTransceiverDirection {
+    return kind === 'video' && this.options.receiveVideo?.() === false ? 'sendonly' : 'sendrecv';
   }
 
   private senderFor(kind: TrackKind): RTCRtpSender | undefined {

@@ -40,6 +40,9 @@ const DISCONNECTED: AfterPage = { testId: 'disconnected', title: 'after.disconne
           @if (page.canRejoin) {
             <button type="button" class="primary" data-testid="rejoin" (click)="rejoin.emit()">{{ i18n.t('after.rejoin') }}</button>
           }
+          @if (reportRoomId(); as roomId) {
+            <a class="home-link" data-testid="report-link" [routerLink]="['/r', roomId, 'report']">{{ i18n.t('report.link') }}</a>
+          }
           <a routerLink="/" class="home-link">{{ i18n.t('after.home') }}</a>
         </div>
       </main>
@@ -64,5 +67,7 @@ export class AfterCallComponent {
     const error = this.store.error();
     return this.phase() === 'left' && error ? `error.${error}` : null;
   });
+  /** The host of this call may read its report (the page checks the key again). */
+  protected readonly reportRoomId = computed(() => (this.store.isHost() ? (this.store.room()?.roomId ?? null) : null));
   protected readonly page = computed(() => (this.reason() ? DISCONNECTED : PAGES[this.phase()]));
 }

@@ -4,6 +4,7 @@ import { normalizeRoomId } from '@mesh-meet/protocol';
 import { CallService } from '../call/call.service';
 import { CallStore } from '../call/call.store';
 import { LocalMediaService } from '../call/local-media.service';
+import { QualityStore } from '../call/quality/quality.store';
 import { SignalingClient } from '../call/signaling.client';
 import { IdentityStore } from '../core/identity.store';
 import { RoomComponent } from '../room/room.component';
@@ -17,7 +18,7 @@ import { LobbyComponent } from './lobby.component';
 @Component({
   selector: 'app-meeting-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  providers: [CallStore, CallService, LocalMediaService, SignalingClient],
+  providers: [CallStore, CallService, LocalMediaService, SignalingClient, QualityStore],
   imports: [LobbyComponent, RoomComponent, AfterCallComponent],
   template: `
     <!-- One lobby for 'lobby', 'joining' and 'waiting': a second one would look the room up and restart the devices again. -->

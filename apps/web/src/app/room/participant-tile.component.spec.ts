@@ -1,6 +1,9 @@
 import { TestBed } from '@angular/core/testing';
 import { MemoryStorage, PREFERRED_LANGUAGES, STORAGE, VOLUME_ADJUSTABLE, volumeSticks } from '../core/browser.tokens';
 import type { RemotePeer } from '../call/call.store';
+import type { LinkView } from '../call/quality/quality-monitor';
+import { linkStats } from '../call/quality/link-stats';
+import { loadFixture } from '../../testing/stats-fixtures';
 import { ParticipantTileComponent } from './participant-tile.component';
 
 const PEER: RemotePeer = {
@@ -75,5 +78,49 @@ describe('volumeSticks', () => {
     expect(volumeSticks(ios)).toBe(false);
     const throwing = { get volume() { return 1; }, set volume(_value: number) { throw new Error('not supported'); } };
     expect(volumeSticks(throwing)).toBe(false);
+  });
+
+  describe('connection quality', () => {
+    const [first, second] = loadFixture('chromium-relay').reports;
+    const view = (level: LinkView['level'], reasons: LinkView['reasons'] = []): LinkView => ({
+      level,
+      reasons,
+      stats: { ...linkStats(first, second), rttMs: 180, lossIn: 0.04 },
+      poorRounds: 0,
+    });
+
+    it('shows no indicator until the link is connected, then its level', async () => {
+      const { fixture, element } = await tile({ health: 'connecting' });
+      fixture.componentRef.setInput('quality', view('good'));
+      await fixture.whenStable();
+      expect(element.querySelector('[data-testid="connection-quality"]')).toBeNull();
+      fixture.componentRef.setInput('peer', { ...PEER, health: 'connected' });
+      await fixture.whenStable();
+      expect(element.querySelector<HTMLElement>('[data-testid="connection-quality"]')?.dataset['level']).toBe('good');
+    });
+
+    it('says what a fair link is at a glance, and the details on tap', async () => {
+      const { fixture, element } = await tile({ health: 'connected' });
+      fixture.componentRef.setInput('quality', view('fair', ['loss-in']));
+      await fixture.whenStable();
+      const indicator = element.querySelector<HTMLElement>('[data-testid="connection-quality"]');
+      expect(indicator?.dataset['level']).toBe('fair');
+      expect(indicator?.textContent?.trim()).toBe('Relayed, 180 ms, 4% loss');
+      indicator?.querySelector('button')?.click();
+      await fixture.whenStable();
+      const details = element.querySelector('[data-testid="connection-quality-details"]')?.textContent ?? '';
+      expect(details).toContain('Connection to Ben');
+      expect(details).toContain('4% of what Ben sends is lost on the way to you.');
+      expect(details).toContain('Going through the relay server (TURN)');
+    });
+
+    it('shows the name and says why there is no picture in low-bandwidth mode', async () => {
+      const { fixture, element } = await tile({ health: 'connected' });
+      fixture.componentRef.setInput('videoPaused', true);
+      await fixture.whenStable();
+      expect(element.getAttribute('data-video')).toBe('off');
+      expect(element.querySelector('.avatar')?.textContent).toBe('B');
+      expect(element.querySelector('[data-testid="video-paused"]')?.textContent?.trim()).toBe('Video paused (low-bandwidth mode)');
+    });
   });
 });

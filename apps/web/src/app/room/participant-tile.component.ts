@@ -1,5 +1,7 @@
 import { ChangeDetectionStrategy, Component, type ElementRef, computed, effect, inject, input, output, signal, viewChild } from '@angular/core';
 import type { RemotePeer } from '../call/call.store';
+import { ConnectionQualityComponent } from '../call/quality/connection-quality.component';
+import type { LinkView } from '../call/quality/quality-monitor';
 import { VOLUME_ADJUSTABLE } from '../core/browser.tokens';
 import { I18n } from '../core/i18n/i18n.service';
 import { IconComponent } from '../shared/icon.component';
@@ -12,7 +14,7 @@ import { ReleaseMediaDirective } from '../shared/release-media.directive';
  */
 @Component({
   selector: 'app-participant-tile',
-  imports: [IconComponent, ReleaseMediaDirective],
+  imports: [IconComponent, ReleaseMediaDirective, ConnectionQualityComponent],
   changeDetection: ChangeDetectionStrategy.OnPush,
   host: {
     'data-testid': 'participant-tile',
@@ -30,6 +32,12 @@ import { ReleaseMediaDirective } from '../shared/release-media.directive';
     <video #video appReleaseMedia data-testid="remote-video" autoplay playsinline [class.hidden]="!videoOn()" [class.contain]="peer().media.screen"></video>
     @if (!videoOn()) {
       <div class="avatar" aria-hidden="true">{{ initial() }}</div>
+      @if (videoPaused() && (peer().media.video || peer().media.screen)) {
+        <div class="paused-note" data-testid="video-paused">{{ i18n.t('quality.lowBandwidth.tile') }}</div>
+      }
+    }
+    @if (peer().health === 'connected') {
+      <app-connection-quality [view]="quality()" [name]="peer().name" />
     }
     @if (healthText(); as text) {
       <div class="health" role="status" data-testid="peer-health">
@@ -93,6 +101,10 @@ export class ParticipantTileComponent {
   readonly peer = input.required<RemotePeer>();
   readonly speaking = input(false);
   readonly canRemove = input(false);
+  /** This link's measured quality (quality/quality-monitor.ts); null until the first round. */
+  readonly quality = input<LinkView | null>(null);
+  /** Low-bandwidth mode: their video is not received, the tile shows their name instead. */
+  readonly videoPaused = input(false);
   /** Audio output device (setSinkId), where the browser allows choosing. */
   readonly sinkId = input<string | null>(null);
   /** Bumped after a user gesture, to retry playback that autoplay rules blocked. */
@@ -102,7 +114,7 @@ export class ParticipantTileComponent {
   readonly soundBlocked = output<void>();
 
   private readonly video = viewChild.required<ElementRef<HTMLVideoElement>>('video');
-  protected readonly videoOn = computed(() => this.peer().media.video || this.peer().media.screen);
+  protected readonly videoOn = computed(() => (this.peer().media.video || this.peer().media.screen) && !this.videoPaused());
   protected readonly initial = computed(() => this.peer().name.trim().charAt(0).toUpperCase() || '?');
   protected readonly healthText = computed(() => {
     switch (this.peer().health) {

@@ -3,6 +3,7 @@ import { CallService } from '../call/call.service';
 import { type AccessMode, CallStore, type JoinRequestView, type Notice, type RemotePeer } from '../call/call.store';
 import { Chime } from '../call/chime';
 import { LocalMediaService } from '../call/local-media.service';
+import { QualityStore } from '../call/quality/quality.store';
 import { ScreenWakeLock } from '../call/screen-wake-lock';
 import { SignalingClient } from '../call/signaling.client';
 import { APP_ORIGIN, MATCH_MEDIA } from '../core/browser.tokens';
@@ -39,6 +40,7 @@ export class RoomComponent {
   protected readonly store = inject(CallStore);
   protected readonly media = inject(LocalMediaService);
   protected readonly signaling = inject(SignalingClient);
+  protected readonly quality = inject(QualityStore);
   private readonly call = inject(CallService);
   private readonly dialog = inject(ConfirmDialogService);
   private readonly origin = inject(APP_ORIGIN);
@@ -106,6 +108,10 @@ export class RoomComponent {
     effect(() => {
       for (const notice of this.store.notices()) setTimeout(() => this.store.dismissNotice(notice.id), 4000);
     });
+  }
+
+  setLowBandwidth(on: boolean): void {
+    this.call.setLowBandwidth(on);
   }
 
   toggle(panel: Exclude<Panel, null>): void {

@@ -1,4 +1,6 @@
 import type { ErrorCode } from '@mesh-meet/protocol';
+import { QUALITY_EN, QUALITY_JA } from '../../call/quality/quality.messages';
+import { REPORT_EN, REPORT_JA } from '../../report/report.messages';
 
 /**
  * Every text the UI shows, in English and Japanese. Keys are checked by the
@@ -147,6 +149,8 @@ export const EN = {
   'after.denied.title': 'The host did not let you in',
   'after.rejoin': 'Rejoin',
   'after.home': 'Back to home',
+  ...QUALITY_EN,
+  ...REPORT_EN,
 } as const satisfies Record<`error.${ErrorCode}`, string> & Record<string, string>;
 
 export type MessageKey = keyof typeof EN;
@@ -293,4 +297,6 @@ export const JA: Record<MessageKey, string> = {
   'after.denied.title': '主催者は参加を承認しませんでした',
   'after.rejoin': 'もう一度参加',
   'after.home': 'ホームに戻る',
+  ...QUALITY_JA,
+  ...REPORT_JA,
 };
