@@ -2,71 +2,20 @@
 // docs/screenshots/. Starts the built server (npm run build first) and
 // headless Chromium participants with fake camera and microphone (three in one meeting, and a
 // Japanese host of a second one for the confirm dialog in Japanese).
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-import { serverCommand } from './server-command.mjs';
+import { DESKTOP, LANDSCAPE, PHONE, joinAs, openScreenshotSession, shot } from './screenshot-session.mjs';
 
-const OUT = 'docs/screenshots';
-const DESKTOP = { width: 1280, height: 800 };
-const PHONE = { width: 390, height: 844 };
-const LANDSCAPE = { width: 844, height: 390 };
-const FLAGS = [
-  '--no-sandbox', '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run',
-  '--autoplay-policy=no-user-gesture-required',
-];
-
-const port = await new Promise((resolve) => {
-  const probe = createServer().listen(0, '127.0.0.1', () => {
-    const { port: free } = probe.address();
-    probe.close(() => resolve(free));
-  });
-});
-const base = `http://localhost:${port}`;
-const dataDir = mkdtempSync(join(tmpdir(), 'mesh-meet-shots-'));
-const server = spawn(process.execPath, serverCommand(), {
-  env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: base, DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
-  stdio: 'inherit',
-});
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: FLAGS });
-
-async function participant(viewport, locale) {
-  const context = await browser.newContext({ viewport, locale, permissions: ['camera', 'microphone'] });
-  const page = await context.newPage();
-  page.setDefaultTimeout(90_000); // a loaded machine is slow, not wrong
-  return page;
-}
-async function shot(page, name) {
-  await page.waitForTimeout(800); // let video frames and fonts settle for the picture
-  await page.screenshot({ path: join(OUT, `${name}.png`) });
-  console.log(`wrote ${OUT}/${name}.png`);
-}
-async function joinAs(page, url, name) {
-  await page.goto(url);
-  await page.getByTestId('display-name').fill(name);
-  await page.getByTestId('join').click();
-  await page.getByTestId('local-video').waitFor({ state: 'attached' });
-}
+const { base, participant, close } = await openScreenshotSession();
 
 // `SCREENSHOTS=waiting-room npm run screenshots` makes only the waiting room's.
 const ONLY = process.env.SCREENSHOTS;
 
 try {
-  await waitForServer();
-  mkdirSync(OUT, { recursive: true });
   if (ONLY !== 'waiting-room') await everything();
   // The waiting room (ask to join): the guest's lobby and the host's list, in English and Japanese, desktop and phone.
   await waitingRoom('en-US', { host: 'Hana', meeting: 'Design review', guests: ['Ken', 'Mia'] }, 'en');
   await waitingRoom('ja-JP', { host: 'はな', meeting: 'デザインレビュー', guests: ['けん', 'みお'] }, 'ja');
 } finally {
-  await browser.close();
-  server.kill('SIGTERM');
-  await new Promise((resolve) => server.once('exit', resolve));
-  rmSync(dataDir, { recursive: true, force: true });
+  await close();
 }
 
 async function everything() {
@@ -184,16 +133,4 @@ async function securityCodes(page, count) {
     count,
     { timeout: 20000 },
   );
-}
-
-async function waitForServer() {
-  for (let attempt = 0; attempt < 100; attempt += 1) {
-    try {
-      if ((await fetch(`${base}/health`)).ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error('server did not start');
 }
