@@ -13,7 +13,7 @@
  * TaskDuration: seconds the renderer's main thread ran tasks), read at the
  * start and the end of a window in each of the six pages, as ms per second.
  */
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, CDPSession, Page } from 'playwright-core';
 import { createRoom } from '@mesh-meet/testing';
 import { median } from '../stats';
 import { type Participant, newParticipant } from './frames-bench';
@@ -49,11 +49,26 @@ function countConnectionStats(): void {
   } as typeof native;
 }
 
+/**
+ * One CDP session per page, enabled once: each `Performance.enable` in a new
+ * session starts its own TaskDuration count, so reading before and after
+ * through two sessions gave negative differences.
+ */
+const performanceSessions = new WeakMap<Page, Promise<CDPSession>>();
+
 async function taskSeconds(page: Page): Promise<number> {
-  const session = await page.context().newCDPSession(page);
-  await session.send('Performance.enable');
-  const { metrics } = await session.send('Performance.getMetrics');
-  await session.detach();
+  let session = performanceSessions.get(page);
+  if (!session) {
+    session = page
+      .context()
+      .newCDPSession(page)
+      .then(async (opened) => {
+        await opened.send('Performance.enable');
+        return opened;
+      });
+    performanceSessions.set(page, session);
+  }
+  const { metrics } = await (await session).send('Performance.getMetrics');
   return metrics.find((metric) => metric.name === 'TaskDuration')?.value ?? Number.NaN;
 }
 
