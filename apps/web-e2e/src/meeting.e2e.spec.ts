@@ -88,12 +88,16 @@ describeInBrowser('a meeting in real Chromium with fake camera and microphone', 
 
     await presenter.getByTestId('share-screen').click();
     expect(await pollUntil(() => tile.getAttribute('data-screen'), (value) => value === 'on', 10_000)).toBe('on');
-    const sharedTrack = await presenter.evaluate(() => {
-      const sender = (window as unknown as { __peerConnections: RTCPeerConnection[] }).__peerConnections[0]
-        .getSenders()
-        .find((candidate) => candidate.track?.kind === 'video');
-      return sender?.track?.label ?? '';
-    });
+    // The media-state announcement can reach the host before replaceTrack has run: it waits behind
+    // any negotiation still on the connection's operations chain. So wait for the sender's track.
+    const sentVideoLabel = () =>
+      presenter.evaluate(() => {
+        const sender = (window as unknown as { __peerConnections: RTCPeerConnection[] }).__peerConnections[0]
+          .getSenders()
+          .find((candidate) => candidate.track?.kind === 'video');
+        return sender?.track?.label ?? '';
+      });
+    const sharedTrack = await pollUntil(sentVideoLabel, (label) => label !== '' && !/fake_device/.test(label), 10_000);
     expect(sharedTrack).not.toMatch(/fake_device/);
     expect(await pollUntil(() => framesFrom(host, 'Presenter'), (value) => value > 3, 15_000)).toBeGreaterThan(3);
 
