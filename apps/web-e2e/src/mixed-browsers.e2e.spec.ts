@@ -172,12 +172,13 @@ describeIf(available)(`a ${SUITE}: Chromium host, Firefox guest, Chromium guest`
   });
 
   /**
-   * Forces an ICE restart from `page` on its `index`-th peer connection (the
-   * pair between `from` and `to`) and waits until media flows again both ways.
+   * Starts an ICE restart with `start` and waits until `page`'s `index`-th
+   * peer connection (the pair between `from` and `to`) has new ICE
+   * credentials both ways and media flows again both ways.
    */
-  async function restartIceAndResume(page: AnyPage, index: number, from: string, to: string): Promise<void> {
+  async function restartIceAndResume(page: AnyPage, index: number, from: string, to: string, start: () => Promise<unknown>): Promise<void> {
     const before = await inPage(page, iceStates, undefined);
-    expect(await inPage(page, restartIceOf, [index])).toBe(1);
+    await start();
     const after = await pollUntil(
       () => inPage(page, iceStates, undefined),
       (states) =>
@@ -208,16 +209,20 @@ describeIf(available)(`a ${SUITE}: Chromium host, Firefox guest, Chromium guest`
     expect(await inPage(host, iceRoles, undefined)).toEqual(['controlled', 'controlling']);
   });
 
-  // Not tested here: an ICE restart started by the Chromium side of a Firefox
-  // pair. It still stops Chromium's video to Firefox about every other run
-  // (issue 10 is open; "Still open" in apps/web/src/app/call/ice-control.ts).
-  // Firefox owns the restarts of its pairs, but Chromium's own recovery can
-  // still make a restart offer; the fix (Chromium asks Firefox to restart) is
-  // described in that note.
-
   it('restarts ICE from Firefox towards the Chromium guest, and media flows again both ways', async () => {
     // Firefox's second connection goes to the later Chromium guest.
-    await restartIceAndResume(fox, 1, FOX, OTHER);
+    await restartIceAndResume(fox, 1, FOX, OTHER, async () => expect(await inPage(fox, restartIceOf, [1])).toBe(1));
+  });
+
+  it('recovers when the Chromium host starts the restart (its network changed): Firefox makes the offer, and media flows again both ways', async () => {
+    // The app's own path, as on a phone: the browser comes back online, the
+    // signaling connection is renewed and resumed, and each pair restarts ICE.
+    // Toward Firefox the host must not make the restart offer (it would turn
+    // Chromium into the controlling agent, and its video to Firefox stopped
+    // about every other time): Firefox makes it, asked or on the resume.
+    await restartIceAndResume(host, 0, HOST, FOX, () => host.evaluate(() => window.dispatchEvent(new Event('online'))));
+    expect(await inPage(fox, iceRoles, undefined)).toEqual(['controlling', 'controlling']);
+    expect(await inPage(host, iceRoles, undefined)).toEqual(['controlled', 'controlling']);
   });
 
   it('fits Firefox on a desktop and on a 390×844 phone (screenshots kept)', async () => {

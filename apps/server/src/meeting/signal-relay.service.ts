@@ -36,6 +36,12 @@ export class SignalRelay {
     const local = io.sockets.get(route.targetConnectionId);
     if (local) local.emit('signal', message);
     else io.to(peerChannel(to)).emit('signal', message);
-    this.metrics.relayedSignals.inc({ kind: 'description' in data ? data.description.type : 'candidate' });
+    this.metrics.relayedSignals.inc({ kind: signalKind(data) });
   }
+}
+
+/** The metric's label: the description's type, `candidate`, or `restart-ice` (a request to restart ICE). */
+function signalKind(data: SignalData): string {
+  if ('description' in data) return data.description.type;
+  return 'candidate' in data ? 'candidate' : 'restart-ice';
 }

@@ -25,6 +25,8 @@ const BROWSER_PAYLOADS: Record<string, unknown>[] = [
   { to: TO, data: { candidate: { candidate: 'c'.repeat(LIMITS.candidateMaxLength), sdpMLineIndex: 1024 } } },
   { to: TO, data: { candidate: { candidate: 'candidate:2' } } },
   { to: TO, data: { candidate: null } },
+  // A browser whose peer owns the pair's ICE restarts asks for one.
+  { to: TO, data: { restartIce: true } },
   // A sender's own `from` is dropped, not refused (the server stamps it).
   { to: TO, from: 'someone-else', data: { candidate: null } },
 ];
@@ -108,6 +110,9 @@ const ODD_PAYLOADS: unknown[] = [
   { to: TO },
   { data: { candidate: null } },
   { to: TO, data: { description: { type: 'offer' }, candidate: null } },
+  { to: TO, data: { restartIce: false } },
+  { to: TO, data: { restartIce: 1 } },
+  { to: TO, data: { restartIce: true, candidate: null } },
   { to: TO, data: Object.assign(Object.create(null), { candidate: null }) },
   Object.assign(Object.create(null), { to: TO, data: { candidate: null } }),
   JSON.parse(`{"to":"${TO}","data":{"candidate":null,"__proto__":{"x":1}}}`),

@@ -52,6 +52,7 @@ function isSignalData(data: unknown): data is SignalRequest['data'] {
   if (!isPlainObject(data)) return false;
   if (Object.hasOwn(data, 'description')) return onlyKeys(data, ['description']) && isDescription(data['description']);
   if (Object.hasOwn(data, 'candidate')) return onlyKeys(data, ['candidate']) && isCandidate(data['candidate']);
+  if (Object.hasOwn(data, 'restartIce')) return onlyKeys(data, ['restartIce']) && data['restartIce'] === true;
   return false;
 }
 

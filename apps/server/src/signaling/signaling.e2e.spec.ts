@@ -118,6 +118,10 @@ describe('signaling gateway (real app, real socket.io-client)', () => {
     await request(a.socket, 'signal', { to: b.joined.self.peerId, data: { candidate: null } });
     expect((await endOfCandidates).data).toEqual({ candidate: null });
 
+    const restartRequest = nextEvent<SignalEvent>(b.socket, 'signal');
+    expect(await request(a.socket, 'signal', { to: b.joined.self.peerId, data: { restartIce: true } })).toEqual({ ok: true });
+    expect(await restartRequest).toEqual({ from: a.joined.self.peerId, data: { restartIce: true } });
+
     // C's own round trip proves its queue is flushed: nothing of A->B reached it.
     await request(c.socket, 'media-state', { audio: true, video: false, screen: false });
     expect(seenByC).toEqual([]);

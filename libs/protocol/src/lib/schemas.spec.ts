@@ -54,6 +54,13 @@ describe('signal data', () => {
     expect(signalDataSchema.safeParse({ candidate: null }).success).toBe(true);
   });
 
+  it('accepts a request to restart ICE, exactly `{restartIce: true}`', () => {
+    expect(signalDataSchema.safeParse({ restartIce: true }).success).toBe(true);
+    expect(signalDataSchema.safeParse({ restartIce: false }).success).toBe(false);
+    expect(signalDataSchema.safeParse({ restartIce: 'yes' }).success).toBe(false);
+    expect(signalDataSchema.safeParse({ restartIce: true, candidate: null }).success).toBe(false);
+  });
+
   it('refuses anything else', () => {
     expect(signalDataSchema.safeParse({}).success).toBe(false);
     expect(signalDataSchema.safeParse({ description: { type: 'offer', sdp: 1 } }).success).toBe(false);

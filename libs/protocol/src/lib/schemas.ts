@@ -72,10 +72,16 @@ export const iceCandidateSchema = z.strictObject({
   usernameFragment: z.string().max(LIMITS.usernameFragmentMaxLength).nullable().optional(),
 });
 
-/** `{description}` or `{candidate}`; a null candidate marks the end of candidates. */
+/**
+ * `{description}` or `{candidate}`; a null candidate marks the end of candidates.
+ * `{restartIce: true}` asks the other side to restart ICE: sent by a browser
+ * whose peer owns the pair's ICE restarts (a Firefox peer that offered first;
+ * docs/protocol.md, "Joining, and who offers") instead of a restart offer.
+ */
 export const signalDataSchema = z.union([
   z.strictObject({ description: sessionDescriptionSchema }),
   z.strictObject({ candidate: iceCandidateSchema.nullable() }),
+  z.strictObject({ restartIce: z.literal(true) }),
 ]);
 
 export const iceServerSchema = z.strictObject({

@@ -127,6 +127,19 @@ describe('CallService', () => {
     expect(FakePeerConnection.created[1].transceivers.map((t) => t.direction)).toEqual(['sendrecv', 'sendrecv']);
   });
 
+  it('asks a peer that offered first (Firefox) to restart ICE rather than making the restart offer itself', async () => {
+    const socket = await join();
+    socket.fire('peer-joined', { peerId: LATER, name: 'Fox', role: 'guest', media: { audio: true, video: true, screen: false }, offersFirst: true });
+    const pc = FakePeerConnection.created[0];
+    socket.fire('signal', { from: LATER, data: { description: { type: 'offer', sdp: 'a=ice-ufrag:fox-1\r\n' } } });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    pc.setIceState('connected');
+    pc.setIceState('failed');
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(socket.sent('signal')).toContainEqual([{ to: LATER, data: { restartIce: true } }]);
+    expect(pc.restartIce).not.toHaveBeenCalled();
+  });
+
   it('measures each link every 2 s, shows its level and sends the server a sample every 10 s, until the call ends', async () => {
     jest.useFakeTimers();
     joinAnswers.push(joined([MEMBER]));

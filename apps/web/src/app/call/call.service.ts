@@ -465,6 +465,8 @@ export class CallService {
       // The side that makes the first offer is the impolite one of the pair.
       polite: !initiator,
       ownsIceRestarts: initiator && this.offersFirst,
+      // A Firefox peer that offered first owns the pair's restarts: we ask it instead of offering (ice-control.ts).
+      remoteOwnsIceRestarts: !initiator && this.store.peers().some((peer) => peer.peerId === peerId && peer.offersFirst === true),
       configuration: this.configuration,
       createPeerConnection: this.createPeerConnection,
       createMediaStream: this.createMediaStream,

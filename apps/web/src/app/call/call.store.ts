@@ -29,6 +29,8 @@ export interface RemotePeer {
   name: string;
   role: Role;
   media: MediaState;
+  /** The peer makes the first offer and every ICE restart of its pairs (a Firefox browser, see ice-control.ts). */
+  offersFirst?: boolean;
   stream: MediaStream | null;
   health: PeerHealth;
   /** Why the connection is reconnecting or failed (see FailureReason); absent while it is fine or not known. */

@@ -21,12 +21,12 @@ import { InjectionToken } from '@angular/core';
  * offer from the other side is met with its own (see PeerSession's
  * `ownsIceRestarts`). docs/protocol.md, "Joining, and who offers".
  *
- * Still open: making a restart offer turns libwebrtc into the controlling
- * agent, and rolling that offer back (to answer Firefox's counter-offer) does
- * not turn it back, so both sides claim control and the ICE tie-breaker picks
- * one at random; when libwebrtc wins, the first fault returns. The libwebrtc
- * side must not make the offer at all but ask Firefox to restart (a signal
- * the protocol does not have yet).
+ * The libwebrtc side must not make a restart offer at all, not even one it
+ * rolls back at once: making it turns libwebrtc into the controlling agent,
+ * the rollback does not turn it back, both sides then claim control and the
+ * ICE tie-breaker picks one at random (when libwebrtc won, the first fault
+ * returned in about half of the restarts). So it asks Firefox with the
+ * signal `{restartIce: true}` instead (PeerSession's `remoteOwnsIceRestarts`).
  */
 
 /** Whether this browser's WebRTC is Firefox's (Gecko's): Firefox on desktop and Android, not Firefox on iOS (WebKit). */

@@ -196,6 +196,87 @@ describe('PeerSession', () => {
       expect(pc.restartIce).not.toHaveBeenCalled();
       expect(sent).toEqual([{ description: { type: 'answer', sdp: 'answer-1' } }]);
     });
+
+    it('restarts ICE with its own offer when the other side asks for it', async () => {
+      const { pc, peer, sent } = await connectedOwner(true);
+      await peer.handleSignal({ restartIce: true });
+      await flush();
+      expect(pc.restartIce).toHaveBeenCalledTimes(1);
+      expect(sent).toEqual([{ description: { type: 'offer', sdp: 'offer-2' } }]);
+    });
+
+    it('counts requests that come closer together than 2 s as one, so a peer that keeps asking cannot keep the pair renegotiating', async () => {
+      const { pc, peer, sent } = await connectedOwner(true);
+      jest.useFakeTimers();
+      for (let request = 0; request < 5; request += 1) await peer.handleSignal({ restartIce: true });
+      await Promise.resolve();
+      expect(pc.restartIce).toHaveBeenCalledTimes(1);
+      expect(sent).toEqual([{ description: { type: 'offer', sdp: 'offer-2' } }]);
+      // Asked again later (its watch ran out): our restart offer is still unanswered, so it goes again.
+      jest.advanceTimersByTime(2000);
+      await peer.handleSignal({ restartIce: true });
+      expect(sent).toEqual([
+        { description: { type: 'offer', sdp: 'offer-2' } },
+        { description: { type: 'offer', sdp: 'offer-2' } },
+      ]);
+    });
+
+    it('answers a request by sending again its own offer still unanswered (the one the other side may have missed), not a second restart', async () => {
+      const { pc, peer, sent } = await connectedOwner(true);
+      pc.onnegotiationneeded?.();
+      await flush();
+      expect(pc.signalingState).toBe('have-local-offer');
+      sent.length = 0;
+      await peer.handleSignal({ restartIce: true });
+      expect(pc.restartIce).not.toHaveBeenCalled();
+      expect(sent).toEqual([{ description: { type: 'offer', sdp: 'offer-2' } }]);
+    });
+  });
+
+  describe('when the other side owns the ICE restarts (a Chromium side toward Firefox, see ice-control.ts)', () => {
+    /** A connected pair where the other side made the first offer (ufrag `theirs-1`) and owns the restarts. */
+    async function connectedAsker() {
+      const made = session({ initiator: false, polite: true, remoteOwnsIceRestarts: true, maxIceRestarts: 2 });
+      await made.peer.handleSignal({ description: { type: 'offer', sdp: 'a=ice-ufrag:theirs-1\r\n' } });
+      made.pc.setIceState('connected');
+      made.sent.length = 0;
+      made.pc.calls.length = 0;
+      return made;
+    }
+
+    it('asks the other side to restart ICE when it fails, instead of making a restart offer, on the same ladder and budget', async () => {
+      jest.useFakeTimers();
+      const { pc, sent, health } = await connectedAsker();
+      pc.setIceState('failed');
+      jest.advanceTimersByTime(0);
+      expect(sent).toEqual([{ restartIce: true }]);
+      // Nothing came of it: asked again after the watch and the backoff, then failed when the budget is spent.
+      jest.advanceTimersByTime(8000 + 1000);
+      expect(sent).toEqual([{ restartIce: true }, { restartIce: true }]);
+      jest.advanceTimersByTime(8000);
+      expect(health).toEqual(['connected', 'reconnecting', 'failed']);
+      expect(pc.restartIce).not.toHaveBeenCalled();
+      expect(pc.calls).not.toContain('setLocalDescription(offer)');
+    });
+
+    it('asks, rather than offers, when the path changed and the other side sent no fresh offer in time', async () => {
+      jest.useFakeTimers();
+      const { pc, peer, sent } = await connectedAsker();
+      peer.pathResumed();
+      jest.advanceTimersByTime(3000);
+      expect(sent).toEqual([{ restartIce: true }]);
+      expect(pc.restartIce).not.toHaveBeenCalled();
+    });
+
+    it("answers the other side's restart offer and is connected again", async () => {
+      const { pc, peer, sent, health } = await connectedAsker();
+      pc.setIceState('disconnected');
+      await peer.handleSignal({ description: { type: 'offer', sdp: 'a=ice-ufrag:theirs-2\r\n' } });
+      pc.setIceState('connected');
+      expect(sent).toEqual([{ description: { type: 'answer', sdp: expect.any(String) } }]);
+      expect(pc.calls).toContain('setRemoteDescription(offer)');
+      expect(health.at(-1)).toBe('connected');
+    });
   });
 
   it('does not complain about candidates of an offer it ignored', async () => {

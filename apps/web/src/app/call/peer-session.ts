@@ -51,6 +51,12 @@ export interface PeerSessionOptions {
    * own restart offer instead, which the other side, the polite one, answers.
    */
   ownsIceRestarts?: boolean;
+  /**
+   * The other side performs every ICE restart of the pair (it owns them, see
+   * ice-control.ts): where this side would restart ICE, it sends a
+   * `{restartIce: true}` request instead, on the same ladder and budget.
+   */
+  remoteOwnsIceRestarts?: boolean;
   /** False in low-bandwidth mode: this side asks for no video (see updateVideoDirection). Default true. */
   receiveVideo?: () => boolean;
 }
@@ -65,6 +71,12 @@ const RESTART_WATCH_MS = 8000;
 const CONNECT_TIMEOUT_MS = 30_000;
 /** The other side's fresh offer after a resume normally arrives within a round trip or two. */
 const RESUME_OFFER_WAIT_MS = 3000;
+/**
+ * Requests to restart ICE closer together than this are one request: the
+ * asking side re-asks only after its restart watch (8 s), so anything more
+ * often is a duplicate or a misbehaving peer, and each restart costs a round.
+ */
+const RESTART_REQUEST_GAP_MS = 2000;
 
 /**
  * One remote peer and the RTCPeerConnection to it (perfect negotiation, as in
@@ -118,6 +130,8 @@ export class PeerSession {
   private appliedLimits: SendLimits | undefined;
   private lastAudioEnergy: AudioEnergy | undefined;
   private reportedFingerprints: string | undefined;
+  /** When we last honoured the other side's request to restart ICE. */
+  private lastRestartRequest = Number.NEGATIVE_INFINITY;
   private closed = false;
 
   constructor(private readonly options: PeerSessionOptions) {
@@ -149,6 +163,8 @@ export class PeerSession {
     if (this.closed) return;
     if ('description' in data) {
       await this.handleDescription(data.description as RTCSessionDescriptionInit);
+    } else if ('restartIce' in data) {
+      this.restartRequested();
     } else if (!this.pc.remoteDescription) {
       this.pendingCandidates.push(data.candidate);
     } else {
@@ -232,7 +248,7 @@ export class PeerSession {
   restartIce(): void {
     if (this.closed) return;
     this.resendPendingOffer();
-    this.pc.restartIce();
+    this.beginIceRestart();
     clearTimeout(this.recoveryTimer);
     this.recoveryTimer = setTimeout(() => this.recover(), RESTART_WATCH_MS);
   }
@@ -397,6 +413,33 @@ export class PeerSession {
       return;
     }
     this.negotiationSucceeded();
+  }
+
+  /**
+   * Restarts ICE with a restart offer of ours, or, where the other side owns
+   * the pair's restarts, asks it to: a libwebrtc browser that makes a restart
+   * offer toward Firefox becomes the ICE-controlling agent and stays so after
+   * Firefox's counter-offer, and then media toward Firefox stops for good
+   * (ice-control.ts). The caller's watch timer re-asks if nothing comes of it.
+   */
+  private beginIceRestart(): void {
+    if (this.options.remoteOwnsIceRestarts) this.options.sendSignal({ restartIce: true });
+    else this.pc.restartIce();
+  }
+
+  /**
+   * The other side asks us to restart ICE (we own the pair's restarts). An
+   * offer of ours still unanswered may be what it never received: that one is
+   * sent again rather than a second restart queued behind it. Requests closer
+   * together than RESTART_REQUEST_GAP_MS count once, so a peer that keeps
+   * asking cannot keep the pair renegotiating.
+   */
+  private restartRequested(): void {
+    const now = Date.now();
+    if (now - this.lastRestartRequest < RESTART_REQUEST_GAP_MS) return;
+    this.lastRestartRequest = now;
+    if (this.pc.signalingState === 'have-local-offer') return this.resendPendingOffer();
+    this.pc.restartIce();
   }
 
   /** An offer with ICE credentials other than those applied: the other side restarts ICE. */
@@ -588,7 +631,7 @@ export class PeerSession {
     clearTimeout(this.recoveryTimer);
     this.recoveryTimer = setTimeout(() => {
       if (this.closed) return;
-      this.pc.restartIce();
+      this.beginIceRestart();
       // If nothing improves, try again (the next attempt waits longer). A
       // negotiation retry is driven by its answer (or its answer timeout) instead.
       this.recoveryTimer = setTimeout(() => this.recover(), RESTART_WATCH_MS);
