@@ -8,7 +8,9 @@ import type { Translate } from '../call/quality/quality-words';
  */
 export function summaryLines(summary: ReportSummary, t: Translate, time: (iso: string) => string): string[] {
   const name = summary.name;
-  const periods = (list: readonly ReportPeriod[]) => list.map((period) => `${time(period.from)}–${time(period.to)}`).join(', ');
+  // A period within one minute reads as that minute, not "07:37–07:37".
+  const range = (period: ReportPeriod) => (time(period.from) === time(period.to) ? time(period.from) : `${time(period.from)}–${time(period.to)}`);
+  const periods = (list: readonly ReportPeriod[]) => list.map(range).join(', ');
   const percent = (loss: number) => Math.max(1, Math.round(loss * 100));
   return summary.findings.map((finding: ReportFinding) => {
     switch (finding.kind) {
