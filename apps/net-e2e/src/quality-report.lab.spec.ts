@@ -3,6 +3,7 @@ import { type MeetingReport, meetingReportSchema, type ReportSummary } from '@me
 import { CHROMIUM, describeIf, haveBinaries } from '@mesh-meet/testing';
 import { createMeeting, joinMeeting, pollUntil, waitForFramesFromAll, waitForTiles } from '@mesh-meet/testing/meeting-ui';
 import type { Page } from 'playwright-core';
+import { hostApiGet } from './support/host-api';
 import { labSuite } from './support/lab-suite';
 
 /*
@@ -26,14 +27,7 @@ const OWN_NETWORK_FINDINGS = ['uplink-loss', 'downlink-loss'];
 
 /** The report as the host's browser reads it (the lab's server is reached from inside the lab). */
 async function reportFromHostPage(host: Page, hostUrl: string): Promise<MeetingReport> {
-  const url = new URL(hostUrl);
-  const roomId = url.pathname.split('/').pop() ?? '';
-  const hostKey = url.searchParams.get('host') ?? '';
-  const body = await host.evaluate(
-    async ({ room, key }) => (await fetch(`/api/rooms/${room}/report`, { headers: { Authorization: `Bearer ${key}` } })).json(),
-    { room: roomId, key: hostKey },
-  );
-  return meetingReportSchema.parse(body);
+  return meetingReportSchema.parse(await hostApiGet(host, hostUrl, 'report'));
 }
 
 function summaryOf(report: MeetingReport, name: string): ReportSummary | undefined {
