@@ -161,6 +161,28 @@ describe('CallService', () => {
     expect(TestBed.inject(QualityStore).links().size).toBe(0);
   });
 
+  it('does not blame the network while a new link’s bandwidth estimate ramps up, and does once it is over', async () => {
+    jest.useFakeTimers();
+    joinAnswers.push(joined([MEMBER]));
+    await join();
+    const [first, second] = loadFixture('chromium-limited').reports;
+    let round = 0;
+    const pc = FakePeerConnection.created[0] as FakePeerConnection & { getStats: jest.Mock };
+    // Every round limited by bandwidth, with an estimate far under our cap.
+    pc.getStats = jest.fn(async () => {
+      const base = round === 0 ? first : second;
+      const shifted = base.map((entry) => ({ ...entry, timestamp: entry.timestamp + Math.max(0, round - 1) * 2000 }));
+      round += 1;
+      return new Map(shifted.map((entry) => [entry.id, entry]));
+    });
+    pc.setIceState('connected');
+    const quality = TestBed.inject(QualityStore);
+    await jest.advanceTimersByTimeAsync(8000);
+    expect(quality.uplinkLimitedBy()).toBeNull();
+    await jest.advanceTimersByTimeAsync(8000);
+    expect(quality.uplinkLimitedBy()).toBe('bandwidth');
+  });
+
   it('answers an offer that arrived before its join ack named the sender', async () => {
     let ack: (value: JoinAck) => void = () => undefined;
     const joining = call.join({ roomId: 'abc-defg-hij', name: 'Ann' });

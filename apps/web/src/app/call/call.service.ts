@@ -9,6 +9,7 @@ import { PeerSession } from './peer-session';
 import { PeerSessions } from './peer-sessions';
 import { QualityMonitor, type LinkView } from './quality/quality-monitor';
 import { QualityStore } from './quality/quality.store';
+import { ConnectionRampUp } from './quality/ramp-up';
 import { UplinkGovernor, networkLimitation, steppedDown, worstLimitation } from './quality/uplink-step';
 import { securityCode } from './security-code';
 import { type SendLimits, sendLimitsFor } from './send-limits';
@@ -58,6 +59,7 @@ export class CallService {
   });
   private readonly quality = inject(QualityStore);
   private readonly uplink = new UplinkGovernor();
+  private readonly rampUp = new ConnectionRampUp();
   private readonly monitor = new QualityMonitor({
     links: () => this.monitoredLinks(),
     visibility: inject(PAGE_VISIBILITY),
@@ -536,7 +538,15 @@ export class CallService {
   /** Each round of measurements: the tiles' levels, and our own video stepped down (or up) when our uplink or CPU limits it. */
   private linksMeasured(views: ReadonlyMap<string, LinkView>): void {
     this.quality.setLinks(views);
-    const limitation = worstLimitation([...views.values()].map((view) => networkLimitation(view.stats, this.sendLimits?.maxBitrate)));
+    const health = new Map(this.sessions.all().map((session) => [session.peerId, session.currentHealth]));
+    const settled = this.rampUp.settled(health, Date.now());
+    const limitation = worstLimitation(
+      [...views].map(([peerId, view]) => {
+        const reason = networkLimitation(view.stats, this.sendLimits?.maxBitrate);
+        // A link's estimate still ramping up says `bandwidth` about no network at all (quality/ramp-up.ts).
+        return reason === 'bandwidth' && !settled.has(peerId) ? 'none' : reason;
+      }),
+    );
     if (this.uplink.observe(limitation, Date.now())) this.applySendLimits();
     this.quality.setUplinkLimitedBy(this.uplink.limitedBy);
   }
