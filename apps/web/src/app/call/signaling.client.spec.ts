@@ -148,14 +148,40 @@ describe('SignalingClient when the server closes the connection itself', () => {
 });
 
 describe('SignalingClient when the network changed under it', () => {
-  it('closes a connection that says it is connected, so Socket.IO opens a new one at once; a dropped one is left to reconnect', async () => {
+  it('closes a connection that says it is connected, so Socket.IO opens a new one at once', async () => {
     const { sockets, client } = await connected();
     client.reconnectNow();
     expect(sockets[0].io.engine.close).toHaveBeenCalledTimes(1);
+    expect(sockets).toHaveLength(1);
+  });
+
+  it('starts the next attempt of a reconnect under way at once instead of after the backoff, on the same socket', async () => {
+    const { sockets, client } = await connected();
     sockets[0].fire('disconnect', 'transport close');
     client.reconnectNow();
-    expect(sockets[0].io.engine.close).toHaveBeenCalledTimes(1);
+    expect(sockets[0].io.engine.close).not.toHaveBeenCalled();
+    expect(sockets[0].connect).toHaveBeenCalledTimes(1);
+    // Not connected: the disconnect sends nothing to the server, and the handlers stay for the resume.
+    expect(sockets[0].sent('leave')).toEqual([]);
     expect(sockets).toHaveLength(1);
+    expect(client.state()).toBe('reconnecting');
+  });
+
+  it('leaves an attempt already in flight to finish', async () => {
+    const { sockets, client } = await connected();
+    sockets[0].fire('disconnect', 'transport close');
+    sockets[0].io._readyState = 'opening';
+    client.reconnectNow();
+    expect(sockets[0].connect).not.toHaveBeenCalled();
+    expect(sockets[0].disconnected).toBe(false);
+  });
+
+  it('counts the connections it made, so a probe can tell whether its answer is about the current one', async () => {
+    const { sockets, client } = await connected();
+    expect(client.connections).toBe(1);
+    sockets[0].fire('disconnect', 'transport close');
+    sockets[0].fire('connect');
+    expect(client.connections).toBe(2);
   });
 
   it('gives a probe only the time it was given', async () => {

@@ -58,6 +58,7 @@ export class SignalingClient implements OnDestroy {
   private inRoom = false;
   /** What the server said in `closing` before it closed a socket, so pending requests can say it too. */
   private readonly closings = new WeakMap<SignalingSocket, Closing>();
+  private connectedTimes = 0;
   private readonly _state = signal<SignalingState>('idle');
   readonly state = this._state.asReadonly();
 
@@ -98,6 +99,7 @@ export class SignalingClient implements OnDestroy {
     return new Promise<void>((resolve, reject) => {
       socket.on('connect', () => {
         this._state.set('connected');
+        this.connectedTimes += 1;
         // A copy: a handler may unsubscribe itself (or another) while we go through them.
         if (connectedBefore) for (const handler of [...this.reconnectHandlers]) handler();
         connectedBefore = true;
@@ -110,6 +112,11 @@ export class SignalingClient implements OnDestroy {
         }
       });
     });
+  }
+
+  /** How many times a connection was made so far: a probe's answer is about the connection it was sent on. */
+  get connections(): number {
+    return this.connectedTimes;
   }
 
   /** Runs `handler` with each `event` the server sends that passes its schema; malformed ones are dropped. */
@@ -163,11 +170,20 @@ export class SignalingClient implements OnDestroy {
    * then resumes, as after any drop): for when the network changed under it.
    * Nothing resets a TCP connection whose local address went away; it passes
    * for alive until the ping timeout (20 s), and whatever is sent on it
-   * meanwhile is lost. Does nothing while not connected (a reconnect is
-   * under way already).
+   * meanwhile is lost. While a reconnect is under way already, its next
+   * attempt starts at once instead of after the backoff.
    */
   reconnectNow(): void {
-    if (this.socket?.connected) this.socket.io.engine.close();
+    const socket = this.socket;
+    if (!socket) return;
+    if (socket.connected) socket.io.engine.close();
+    // Waiting between two attempts (Socket.IO's backoff, up to 4 s): the next one now. One in flight is
+    // left to finish (a second event of the same change must not abort it). A socket that is not
+    // connected sends nothing on disconnect (no leave); its handlers stay.
+    if (!socket.connected && socket.io._readyState !== 'opening') {
+      socket.disconnect();
+      socket.connect();
+    }
   }
 
   /** Fire and forget: signals are many and small; a lost one is covered by ICE restarts. */
