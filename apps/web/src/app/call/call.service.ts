@@ -27,6 +27,8 @@ const LEAVE_ACK_WAIT_MS = 1500;
 const MAX_REJOIN_RETRIES = 5;
 /** How long the server may take to answer before a connection whose peers' ICE broke counts as dead too. */
 const SIGNALING_PROBE_MS = 5000;
+/** The same after our end of a path moved network: the new network works (ICE just used it), so an answer is quick. */
+const PATH_CHANGE_PROBE_MS = 3000;
 
 /**
  * Runs one call: joins through the signaling client, keeps one PeerSession
@@ -476,6 +478,9 @@ export class CallService {
         this.store.updatePeer(peerId, { health, failure: failure ?? undefined });
         if (health === 'reconnecting') this.checkSignalingIfAllBroke();
       },
+      // ICE moved us to another network by itself (a second network came up, then the first went:
+      // the browser may fire no event), and the signaling socket may be bound to the address that went.
+      onLocalPathChange: () => void this.checkSignaling(PATH_CHANGE_PROBE_MS),
       // No code is shown rather than a wrong one (no Web Crypto); a session replaced meanwhile is not this pair's any more.
       onFingerprints: (fingerprints) =>
         void securityCode(fingerprints).then(
@@ -500,12 +505,18 @@ export class CallService {
    * so the pairs can renegotiate. The probe is a `media-state`, which the
    * server answers and which changes nothing.
    */
-  private async checkSignaling(): Promise<void> {
+  private async checkSignaling(timeoutMs = SIGNALING_PROBE_MS): Promise<void> {
     if (this.probingSignaling || this.store.phase() !== 'in-call') return;
     this.probingSignaling = true;
+    // A reconnect that completed meanwhile answered the question: its connection is new.
+    const connection = this.signaling.connections;
     try {
-      const ack = await this.signaling.sendWithin(SIGNALING_PROBE_MS, 'media-state', this.mediaState());
-      if (!ack.ok && ack.error.code === 'UNAVAILABLE' && this.store.phase() === 'in-call') this.signaling.reconnectNow();
+      const ack = await this.signaling.sendWithin(timeoutMs, 'media-state', this.mediaState());
+      const unanswered = !ack.ok && ack.error.code === 'UNAVAILABLE';
+      if (unanswered && this.store.phase() === 'in-call' && this.signaling.connections === connection) {
+        console.warn('signaling: no answer to a probe, reconnecting', { timeoutMs });
+        this.signaling.reconnectNow();
+      }
     } finally {
       this.probingSignaling = false;
     }
