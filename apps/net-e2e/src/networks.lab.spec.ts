@@ -7,6 +7,7 @@ import { figure } from './support/figures';
 import { advancing, frameLog, longestPause, recordFrames, recoveredAfter } from './support/frames';
 import { type Person, labSuite } from './support/lab-suite';
 import { inboundVideo, sending } from './support/stats';
+import { TRACE, tracePeerConnections } from './support/trace';
 
 /*
  * Three-person calls whose networks change under them: a phone moving between
@@ -62,7 +63,8 @@ async function threePersonCall(suite: ReturnType<typeof labSuite>, title: string
   for (const person of everyone) await waitForTiles(person.page, 2, 30_000);
   for (const person of everyone) await waitForFramesFromAll(person.page, 5, 40_000);
   for (const person of everyone) await person.page.evaluate(recordFrames);
-    const serverEvents = () =>
+  if (TRACE) for (const person of everyone) await person.page.evaluate(tracePeerConnections);
+  const serverEvents = () =>
     app
       .output()
       .split('\n')
@@ -158,12 +160,21 @@ describeIf(available)('calls through changing networks (network lab)', () => {
       const recovered = await recoveryTime(call.everyone, switched, call.serverEvents);
       recoveries[variant].push(recovered);
       console.log(`[test +${Date.now() - call.started} ms] network change (${variant}) to ${current === wifi ? 'Wi-Fi' : '4G'}: frames back on every page ${recovered} ms after the switch`);
+      if (TRACE) {
+        for (const person of call.everyone) {
+          const log = await person.page.evaluate(frameLog, switched - 5000);
+          console.log(`${person.network.label}: ${Object.entries(log.frames).map(([name, times]) => `${name} back after ${recoveredAfter(times, switched)} ms`).join(', ')}`);
+        }
+        console.log(`server (test started at ${call.started}): ${call.serverEvents().join('\n')}`);
+      }
       expect(recovered).toBeLessThan(RECOVERY_BOUND_MS);
 
       // ICE restarted on both of the phone's connections (new credentials both ways) and is connected.
+      // The picture may be back before that (ICE can follow a new network by itself): wait for the restart.
+      const restarted = (state: { localUfrag: string }) => !before.some((old) => old.localUfrag === state.localUfrag);
       const after = await pollUntil(
         () => call.phone.page.evaluate(iceStates),
-        (read) => read.length === 2 && read.every((state) => state.connectionState === 'connected' && state.signalingState === 'stable'),
+        (read) => read.length === 2 && read.every((state) => state.connectionState === 'connected' && state.signalingState === 'stable' && restarted(state)),
         20_000,
       );
       expect(after.map((state) => state.connectionState)).toEqual(['connected', 'connected']);
