@@ -40,3 +40,31 @@ export function tracePeerConnections(): void {
   window.addEventListener('offline', () => console.warn('trace offline'));
   (navigator as unknown as { connection?: EventTarget }).connection?.addEventListener('change', () => console.warn('trace connection change'));
 }
+
+/**
+ * Once a second, what each connection's video sender did over that second:
+ * frames encoded and sent, keyframes, resolution, target rate, the receiver's
+ * PLIs and NACKs, and what limits it. Runs in the page.
+ */
+export function traceVideoSenders(): void {
+  const list = (window as unknown as { __peerConnections: RTCPeerConnection[] }).__peerConnections;
+  const last = new Map<string, Record<string, number>>();
+  setInterval(async () => {
+    for (const [i, pc] of list.entries()) {
+      if (pc.connectionState === 'closed') continue;
+      (await pc.getStats()).forEach((report: Record<string, unknown>) => {
+        if (report['type'] !== 'outbound-rtp' || report['kind'] !== 'video') return;
+        const now: Record<string, number> = {};
+        for (const key of ['framesEncoded', 'framesSent', 'keyFramesEncoded', 'pliCount', 'nackCount', 'retransmittedPacketsSent', 'bytesSent']) now[key] = Number(report[key] ?? 0);
+        const before = last.get(`${i}`) ?? now;
+        last.set(`${i}`, now);
+        const delta = (key: string) => now[key] - before[key];
+        console.warn(
+          `video pc${i}: enc ${delta('framesEncoded')} sent ${delta('framesSent')} key ${delta('keyFramesEncoded')} ${report['frameWidth']}x${report['frameHeight']} ` +
+            `target ${Math.round(Number(report['targetBitrate'] ?? 0) / 1000)}k sent ${Math.round((delta('bytesSent') * 8) / 1000)}k pli ${delta('pliCount')} nack ${delta('nackCount')} rtx ${delta('retransmittedPacketsSent')} ` +
+            `limited ${report['qualityLimitationReason']}`,
+        );
+      });
+    }
+  }, 1000);
+}
