@@ -328,10 +328,17 @@ describe('CallService', () => {
       return { socket, pc };
     }
 
+    /** Some time later: the signaling connection is no longer one just made. */
+    function later(ms = 11_000) {
+      const now = Date.now();
+      jest.spyOn(Date, 'now').mockReturnValue(now + ms);
+    }
+
     it('when ICE moved our end to another network by itself and the server does not answer, opens a new signaling connection', async () => {
       const { socket, pc } = await connectedToMember();
       socket.answer = (event) => (event === 'media-state' ? { ok: false, error: { code: 'UNAVAILABLE', message: 'no answer from the server' } } : { ok: true });
       const probes = socket.sent('media-state').length;
+      later();
       pc.iceTransport.select({ type: 'srflx', address: '203.0.113.7', relatedAddress: null });
       await tick();
       expect(socket.sent('media-state')).toHaveLength(probes + 1);
@@ -342,6 +349,7 @@ describe('CallService', () => {
     it('when ICE moved our end to another network but the server answers, keeps the signaling connection', async () => {
       const { socket, pc } = await connectedToMember();
       const probes = socket.sent('media-state').length;
+      later();
       pc.iceTransport.select({ type: 'srflx', address: '203.0.113.7', relatedAddress: null });
       await tick();
       expect(socket.sent('media-state')).toHaveLength(probes + 1);
@@ -349,10 +357,21 @@ describe('CallService', () => {
       call.connectionTo(MEMBER)?.close();
     });
 
+    it('does not probe a signaling connection made moments before the path moved (made on the new network: after online, the resume restarts ICE and moves the paths)', async () => {
+      const { socket, pc } = await connectedToMember();
+      const probes = socket.sent('media-state').length;
+      later(2000);
+      pc.iceTransport.select({ type: 'srflx', address: '203.0.113.7', relatedAddress: null });
+      await tick();
+      expect(socket.sent('media-state')).toHaveLength(probes);
+      call.connectionTo(MEMBER)?.close();
+    });
+
     it('does not drop a connection made while its probe waited: the unanswered probe was about the old one', async () => {
       const { socket, pc } = await connectedToMember();
       let answer: (ack: unknown) => void = () => undefined;
       socket.answer = (event) => (event === 'media-state' ? new Promise((resolve) => (answer = resolve)) : { ok: true });
+      later();
       pc.iceTransport.select({ type: 'srflx', address: '203.0.113.7', relatedAddress: null });
       await tick();
       joinAnswers.push(joined([MEMBER], true));

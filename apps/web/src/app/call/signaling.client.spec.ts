@@ -176,9 +176,11 @@ describe('SignalingClient when the network changed under it', () => {
     expect(sockets[0].disconnected).toBe(false);
   });
 
-  it('counts the connections it made, so a probe can tell whether its answer is about the current one', async () => {
+  it('counts the connections it made, and knows when the last was made, so a probe can tell whether its answer is about the current one', async () => {
+    const before = Date.now();
     const { sockets, client } = await connected();
     expect(client.connections).toBe(1);
+    expect(client.connectedSince).toBeGreaterThanOrEqual(before);
     sockets[0].fire('disconnect', 'transport close');
     sockets[0].fire('connect');
     expect(client.connections).toBe(2);

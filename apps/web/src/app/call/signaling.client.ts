@@ -59,6 +59,7 @@ export class SignalingClient implements OnDestroy {
   /** What the server said in `closing` before it closed a socket, so pending requests can say it too. */
   private readonly closings = new WeakMap<SignalingSocket, Closing>();
   private connectedTimes = 0;
+  private lastConnectedAt: number | undefined;
   private readonly _state = signal<SignalingState>('idle');
   readonly state = this._state.asReadonly();
 
@@ -100,6 +101,7 @@ export class SignalingClient implements OnDestroy {
       socket.on('connect', () => {
         this._state.set('connected');
         this.connectedTimes += 1;
+        this.lastConnectedAt = Date.now();
         // A copy: a handler may unsubscribe itself (or another) while we go through them.
         if (connectedBefore) for (const handler of [...this.reconnectHandlers]) handler();
         connectedBefore = true;
@@ -117,6 +119,11 @@ export class SignalingClient implements OnDestroy {
   /** How many times a connection was made so far: a probe's answer is about the connection it was sent on. */
   get connections(): number {
     return this.connectedTimes;
+  }
+
+  /** When the current (or last) connection was made (Date.now()); undefined before the first. */
+  get connectedSince(): number | undefined {
+    return this.lastConnectedAt;
   }
 
   /** Runs `handler` with each `event` the server sends that passes its schema; malformed ones are dropped. */
