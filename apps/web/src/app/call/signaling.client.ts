@@ -33,6 +33,8 @@ export type PayloadOf<E extends OkEvent> =
   Parameters<ClientToServerEvents[E]> extends [infer Payload, ...unknown[]] ? [Payload] : [];
 
 const ACK_TIMEOUT_MS = 10_000;
+/** reconnectNow leaves an attempt it started itself alone this long (see there). */
+const FORCED_ATTEMPT_SPACING_MS = 1000;
 /** How long a departing page keeps its socket open for the server to acknowledge `leave`. */
 const LEAVE_ACK_WAIT_MS = 1500;
 
@@ -59,6 +61,8 @@ export class SignalingClient implements OnDestroy {
   /** What the server said in `closing` before it closed a socket, so pending requests can say it too. */
   private readonly closings = new WeakMap<SignalingSocket, Closing>();
   private connectedTimes = 0;
+  /** When reconnectNow last started an attempt itself. */
+  private forcedAttemptAt = Number.NEGATIVE_INFINITY;
   private lastConnectedAt: number | undefined;
   private readonly _state = signal<SignalingState>('idle');
   readonly state = this._state.asReadonly();
@@ -184,13 +188,17 @@ export class SignalingClient implements OnDestroy {
     const socket = this.socket;
     if (!socket) return;
     if (socket.connected) socket.io.engine.close();
-    // Waiting between two attempts (Socket.IO's backoff, up to 4 s): the next one now. One in flight is
-    // left to finish (a second event of the same change must not abort it). A socket that is not
-    // connected sends nothing on disconnect (no leave); its handlers stay.
-    if (!socket.connected && socket.io._readyState !== 'opening') {
-      socket.disconnect();
-      socket.connect();
-    }
+    if (socket.connected) return;
+    // Waiting between two attempts (Socket.IO's backoff, up to 4 s): the next one now. One in flight
+    // may have begun on the network that went and hang until its 8 s timeout: it starts over too,
+    // unless we started it ourselves moments ago (one network change fires `online` and two or three
+    // `connection` changes within a second, which must not abort each other's attempt). A socket
+    // that is not connected sends nothing on disconnect (no leave); its handlers stay.
+    const now = Date.now();
+    if (socket.io._readyState === 'opening' && now - this.forcedAttemptAt < FORCED_ATTEMPT_SPACING_MS) return;
+    this.forcedAttemptAt = now;
+    socket.disconnect();
+    socket.connect();
   }
 
   /** Fire and forget: signals are many and small; a lost one is covered by ICE restarts. */
