@@ -9,6 +9,13 @@ export interface FrameLog {
   frames: Record<string, number[]>;
   /** The fewest remote tiles the page showed since recording started: a tile that went and came back shows here. */
   fewestTiles: number;
+  /**
+   * Beside each time in `frames`, the video's count of frames presented so far
+   * (requestVideoFrameCallback's presentedFrames): a callback that comes late,
+   * because the page's main thread was busy, reports every frame the
+   * compositor showed meanwhile. For diagnostics (how many were shown in a pause).
+   */
+  presented: Record<string, number[]>;
 }
 
 /**
@@ -19,7 +26,7 @@ export interface FrameLog {
 export function recordFrames(): void {
   const page = window as unknown as { __frameLog?: FrameLog };
   if (page.__frameLog) return;
-  const log: FrameLog = { frames: {}, fewestTiles: Number.POSITIVE_INFINITY };
+  const log: FrameLog = { frames: {}, fewestTiles: Number.POSITIVE_INFINITY, presented: {} };
   page.__frameLog = log;
   const watched = new WeakSet<HTMLVideoElement>();
   setInterval(() => {
@@ -31,9 +38,14 @@ export function recordFrames(): void {
       if (!video || watched.has(video)) continue;
       watched.add(video);
       const times = (log.frames[name] ??= []);
-      const onFrame = () => {
+      const presented = (log.presented[name] ??= []);
+      const onFrame = (_now: number, metadata: { presentedFrames: number }) => {
         times.push(Date.now());
-        if (times.length > 6000) times.splice(0, 3000);
+        presented.push(metadata.presentedFrames);
+        if (times.length > 6000) {
+          times.splice(0, 3000);
+          presented.splice(0, 3000);
+        }
         video.requestVideoFrameCallback(onFrame);
       };
       video.requestVideoFrameCallback(onFrame);
@@ -47,7 +59,10 @@ export function frameLog(since?: number): FrameLog {
   if (!log) throw new Error('recordFrames() has not run on this page');
   const from = since ?? Number.NEGATIVE_INFINITY;
   const frames = Object.fromEntries(Object.entries(log.frames).map(([name, times]) => [name, times.filter((time) => time >= from)]));
-  return { frames, fewestTiles: log.fewestTiles };
+  const presented = Object.fromEntries(
+    Object.entries(log.presented).map(([name, counts]) => [name, counts.filter((_, i) => log.frames[name][i] >= from)]),
+  );
+  return { frames, fewestTiles: log.fewestTiles, presented };
 }
 
 /** A pause longer than this between two frames counts as the picture having stopped. */
@@ -85,4 +100,17 @@ export function longestPause(times: readonly number[], from: number, to: number)
   let longest = 0;
   for (let i = 1; i < points.length; i += 1) longest = Math.max(longest, points[i] - points[i - 1]);
   return longest;
+}
+
+/**
+ * The pauses longer than `overMs` in a log's times for one tile, each with
+ * how many frames the compositor presented across it (1: the picture really
+ * stood still; many: the page's callbacks were late, not the video).
+ */
+export function pausesWithPresented(times: readonly number[], presented: readonly number[], overMs: number): Array<{ at: number; ms: number; presented: number }> {
+  const pauses: Array<{ at: number; ms: number; presented: number }> = [];
+  for (let i = 1; i < times.length; i += 1) {
+    if (times[i] - times[i - 1] > overMs) pauses.push({ at: times[i - 1], ms: times[i] - times[i - 1], presented: presented[i] - presented[i - 1] });
+  }
+  return pauses;
 }

@@ -10,7 +10,34 @@ export class FakeTrack {
   stop = jest.fn();
 }
 
+type Candidate = { type: string; address: string | null; relatedAddress: string | null };
+
+/** The ICE transport under a bundle: its selected pair, and the `selectedcandidatepairchange` event. */
+export class FakeIceTransport {
+  private local: Candidate | null = null;
+  private readonly listeners = new Set<() => void>();
+  getSelectedCandidatePair() {
+    return this.local ? { local: this.local, remote: { type: 'srflx', address: '198.51.100.9', relatedAddress: null } } : null;
+  }
+  addEventListener(event: string, listener: () => void) {
+    if (event === 'selectedcandidatepairchange') this.listeners.add(listener);
+  }
+  removeEventListener(event: string, listener: () => void) {
+    if (event === 'selectedcandidatepairchange') this.listeners.delete(listener);
+  }
+  /** ICE picked a pair whose local end is `local`. */
+  select(local: Candidate) {
+    this.local = local;
+    for (const listener of [...this.listeners]) listener();
+  }
+  get listening(): number {
+    return this.listeners.size;
+  }
+}
+
 export class FakeSender {
+  /** Set once negotiated (FakePeerConnection.iceTransport): the DTLS transport over the bundle's ICE transport. */
+  transport: { iceTransport: FakeIceTransport } | null = null;
   track: FakeTrack | null = null;
   parameters: { encodings: Array<Record<string, number>> } = { encodings: [] };
   readonly replaceTrack = jest.fn(async (track: FakeTrack | null) => {
@@ -85,6 +112,8 @@ export class FakePeerConnection {
   offeredKinds: Array<'audio' | 'video'> = ['audio', 'video'];
   /** Makes setRemoteDescription throw (as a browser does on SDP it cannot apply) this many more times. */
   remoteDescriptionFailures = 0;
+  /** The bundle's ICE transport: every sender's once a round completed, as in a browser. */
+  readonly iceTransport = new FakeIceTransport();
   private offers = 0;
 
   readonly addIceCandidate = jest.fn(async (candidate?: unknown) => {
@@ -159,6 +188,7 @@ export class FakePeerConnection {
   }
 
   private completeRound(): void {
+    for (const transceiver of this.transceivers) transceiver.sender.transport = { iceTransport: this.iceTransport };
     this.currentLocalDescription = this.localDescription;
     this.currentRemoteDescription = this.remoteDescription;
   }

@@ -12,7 +12,7 @@ export class FakeSocket {
   /** As Socket.IO's: true from a `connect` the spec fires until a `disconnect`. */
   connected = false;
   /** The Manager's engine: closing it is how the client forces a reconnect. */
-  readonly io = { engine: { close: jest.fn() } };
+  readonly io = { engine: { close: jest.fn() }, _readyState: 'closed' as 'opening' | 'open' | 'closed' };
   /** Every emit, acked or not, in order. */
   readonly emitted: Array<{ event: string; args: unknown[] }> = [];
   /** The server's answer to an acked emit (a value or a promise of one). */
@@ -49,6 +49,12 @@ export class FakeSocket {
     this.disconnected = true;
     return this;
   }
+
+  /** Socket.IO's manual (re)connect: opens the manager again at once. */
+  readonly connect = jest.fn((): this => {
+    this.disconnected = false;
+    return this;
+  });
 
   emit(event: string, ...args: unknown[]): this {
     this.emitted.push({ event, args });

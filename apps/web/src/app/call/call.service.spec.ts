@@ -251,6 +251,7 @@ describe('CallService', () => {
 
   describe('a changed path renegotiates at once', () => {
     const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
+    afterEach(() => jest.restoreAllMocks());
 
     it('opens a new signaling connection at once when the browser says the network changed (the call then resumes)', async () => {
       joinAnswers.push(joined([MEMBER]));
@@ -345,6 +346,77 @@ describe('CallService', () => {
       socket.fire('peer-resumed', { peerId: LATER });
       await tick();
       expect(pc.restartIce).toHaveBeenCalledTimes(1);
+    });
+
+    /** We joined MEMBER's call and the pair is connected on our network 198.51.100.2. */
+    async function connectedToMember() {
+      jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+      joinAnswers.push(joined([MEMBER]));
+      const socket = await join();
+      const [pc] = FakePeerConnection.created;
+      await pc.onnegotiationneeded?.();
+      await tick();
+      socket.fire('signal', { from: MEMBER, data: { description: { type: 'answer', sdp: 'answer' } } });
+      await tick();
+      pc.iceTransport.select({ type: 'srflx', address: '198.51.100.2', relatedAddress: null });
+      pc.setConnectionState('connected');
+      return { socket, pc };
+    }
+
+    /** Some time later: the signaling connection is no longer one just made. */
+    function later(ms = 11_000) {
+      const now = Date.now();
+      jest.spyOn(Date, 'now').mockReturnValue(now + ms);
+    }
+
+    it('when ICE moved our end to another network by itself and the server does not answer, opens a new signaling connection', async () => {
+      const { socket, pc } = await connectedToMember();
+      socket.answer = (event) => (event === 'media-state' ? { ok: false, error: { code: 'UNAVAILABLE', message: 'no answer from the server' } } : { ok: true });
+      const probes = socket.sent('media-state').length;
+      later();
+      pc.iceTransport.select({ type: 'srflx', address: '203.0.113.7', relatedAddress: null });
+      await tick();
+      expect(socket.sent('media-state')).toHaveLength(probes + 1);
+      expect(socket.io.engine.close).toHaveBeenCalledTimes(1);
+      call.connectionTo(MEMBER)?.close();
+    });
+
+    it('when ICE moved our end to another network but the server answers, keeps the signaling connection', async () => {
+      const { socket, pc } = await connectedToMember();
+      const probes = socket.sent('media-state').length;
+      later();
+      pc.iceTransport.select({ type: 'srflx', address: '203.0.113.7', relatedAddress: null });
+      await tick();
+      expect(socket.sent('media-state')).toHaveLength(probes + 1);
+      expect(socket.io.engine.close).not.toHaveBeenCalled();
+      call.connectionTo(MEMBER)?.close();
+    });
+
+    it('does not probe a signaling connection made moments before the path moved (made on the new network: after online, the resume restarts ICE and moves the paths)', async () => {
+      const { socket, pc } = await connectedToMember();
+      const probes = socket.sent('media-state').length;
+      later(2000);
+      pc.iceTransport.select({ type: 'srflx', address: '203.0.113.7', relatedAddress: null });
+      await tick();
+      expect(socket.sent('media-state')).toHaveLength(probes);
+      call.connectionTo(MEMBER)?.close();
+    });
+
+    it('does not drop a connection made while its probe waited: the unanswered probe was about the old one', async () => {
+      const { socket, pc } = await connectedToMember();
+      let answer: (ack: unknown) => void = () => undefined;
+      socket.answer = (event) => (event === 'media-state' ? new Promise((resolve) => (answer = resolve)) : { ok: true });
+      later();
+      pc.iceTransport.select({ type: 'srflx', address: '203.0.113.7', relatedAddress: null });
+      await tick();
+      joinAnswers.push(joined([MEMBER], true));
+      socket.fire('disconnect', 'transport close');
+      socket.fire('connect');
+      answer({ ok: false, error: { code: 'UNAVAILABLE', message: 'no answer from the server' } });
+      await tick();
+      expect(socket.io.engine.close).not.toHaveBeenCalled();
+      call.connectionTo(MEMBER)?.close();
+      jest.restoreAllMocks();
     });
 
     it('stops listening for network changes when the call ends', async () => {

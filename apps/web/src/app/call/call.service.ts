@@ -28,6 +28,14 @@ const LEAVE_ACK_WAIT_MS = 1500;
 const MAX_REJOIN_RETRIES = 5;
 /** How long the server may take to answer before a connection whose peers' ICE broke counts as dead too. */
 const SIGNALING_PROBE_MS = 5000;
+/** The same after our end of a path moved network: the new network works (ICE just used it), so an answer is quick. */
+const PATH_CHANGE_PROBE_MS = 1500;
+/**
+ * A signaling connection younger than this when a path moves was made on the
+ * network ICE moved to (after `online`, the resume restarts ICE and the pairs
+ * move to that network a few seconds later): it is not probed again.
+ */
+const FRESH_CONNECTION_MS = 10_000;
 
 /**
  * Runs one call: joins through the signaling client, keeps one PeerSession
@@ -480,6 +488,9 @@ export class CallService {
         this.store.updatePeer(peerId, { health, failure: failure ?? undefined });
         if (health === 'reconnecting') this.checkSignalingIfAllBroke();
       },
+      // ICE moved us to another network by itself (a second network came up, then the first went:
+      // the browser may fire no event), and the signaling socket may be bound to the address that went.
+      onLocalPathChange: () => this.localPathMoved(),
       // No code is shown rather than a wrong one (no Web Crypto); a session replaced meanwhile is not this pair's any more.
       onFingerprints: (fingerprints) =>
         void securityCode(fingerprints).then(
@@ -490,6 +501,17 @@ export class CallService {
         ),
     });
     return session;
+  }
+
+  /**
+   * ICE moved our end of a path to another network by itself. The signaling
+   * connection may be bound to the address that went (no event told us), so
+   * it is probed, briefly, unless it was made after the move began.
+   */
+  private localPathMoved(): void {
+    const since = this.signaling.connectedSince;
+    if (since !== undefined && Date.now() - since < FRESH_CONNECTION_MS) return;
+    void this.checkSignaling(PATH_CHANGE_PROBE_MS);
   }
 
   /** Every pair reconnecting at once points at our own network rather than someone else's. */
@@ -504,12 +526,18 @@ export class CallService {
    * so the pairs can renegotiate. The probe is a `media-state`, which the
    * server answers and which changes nothing.
    */
-  private async checkSignaling(): Promise<void> {
+  private async checkSignaling(timeoutMs = SIGNALING_PROBE_MS): Promise<void> {
     if (this.probingSignaling || this.store.phase() !== 'in-call') return;
     this.probingSignaling = true;
+    // A reconnect that completed meanwhile answered the question: its connection is new.
+    const connection = this.signaling.connections;
     try {
-      const ack = await this.signaling.sendWithin(SIGNALING_PROBE_MS, 'media-state', this.mediaState());
-      if (!ack.ok && ack.error.code === 'UNAVAILABLE' && this.store.phase() === 'in-call') this.signaling.reconnectNow();
+      const ack = await this.signaling.sendWithin(timeoutMs, 'media-state', this.mediaState());
+      const unanswered = !ack.ok && ack.error.code === 'UNAVAILABLE';
+      if (unanswered && this.store.phase() === 'in-call' && this.signaling.connections === connection) {
+        console.warn('signaling: no answer to a probe, reconnecting', { timeoutMs });
+        this.signaling.reconnectNow();
+      }
     } finally {
       this.probingSignaling = false;
     }

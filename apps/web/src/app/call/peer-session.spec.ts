@@ -731,6 +731,46 @@ describe('PeerSession', () => {
     });
   });
 
+  describe('following our end of the selected path (a network change ICE followed by itself)', () => {
+    afterEach(() => jest.restoreAllMocks());
+
+    async function connectedSession() {
+      jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+      const moved = jest.fn();
+      const made = session({ initiator: false, polite: true, onLocalPathChange: moved });
+      await made.peer.handleSignal({ description: { type: 'offer', sdp: 'o' } });
+      made.pc.iceTransport.select({ type: 'srflx', address: '198.51.100.2', relatedAddress: '10.0.0.2' });
+      made.pc.setConnectionState('connected');
+      return { ...made, moved };
+    }
+
+    it('tells when our end moves to another network, not when the pair is first chosen', async () => {
+      const { pc, peer, moved } = await connectedSession();
+      expect(moved).not.toHaveBeenCalled();
+      pc.iceTransport.select({ type: 'prflx', address: '203.0.113.7', relatedAddress: null });
+      expect(moved).toHaveBeenCalledTimes(1);
+      peer.close();
+    });
+
+    it('stays quiet when only the other end or the relay allocation changes (an ICE restart on the same network)', async () => {
+      const { pc, peer, moved } = await connectedSession();
+      pc.iceTransport.select({ type: 'srflx', address: '198.51.100.2', relatedAddress: '10.0.0.2' });
+      // A relay reached from the same public address is the same network of ours.
+      pc.iceTransport.select({ type: 'relay', address: '192.0.2.1', relatedAddress: '198.51.100.2' });
+      pc.iceTransport.select({ type: 'relay', address: '192.0.2.1', relatedAddress: '0.0.0.0' });
+      expect(moved).not.toHaveBeenCalled();
+      peer.close();
+    });
+
+    it('stops following the path once closed', async () => {
+      const { pc, peer, moved } = await connectedSession();
+      expect(pc.iceTransport.listening).toBe(1);
+      peer.close();
+      expect(pc.iceTransport.listening).toBe(0);
+      expect(moved).not.toHaveBeenCalled();
+    });
+  });
+
   describe('listener cleanup', () => {
     afterEach(() => jest.useRealTimers());
 

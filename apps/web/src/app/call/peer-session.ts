@@ -57,6 +57,12 @@ export interface PeerSessionOptions {
    * `{restartIce: true}` request instead, on the same ladder and budget.
    */
   remoteOwnsIceRestarts?: boolean;
+  /**
+   * Our end of the connection's selected path moved to another network (see
+   * localNetworkOf): ICE followed a network change by itself, which the
+   * browser may have announced no other way.
+   */
+  onLocalPathChange?: () => void;
   /** False in low-bandwidth mode: this side asks for no video (see updateVideoDirection). Default true. */
   receiveVideo?: () => boolean;
 }
@@ -132,6 +138,9 @@ export class PeerSession {
   private reportedFingerprints: string | undefined;
   /** When we last honoured the other side's request to restart ICE. */
   private lastRestartRequest = Number.NEGATIVE_INFINITY;
+  /** The ICE transport whose selected pair we follow, and the network our end of it was last on. */
+  private iceTransport: RTCIceTransport | undefined;
+  private localNetwork: string | undefined;
   private closed = false;
 
   constructor(private readonly options: PeerSessionOptions) {
@@ -317,6 +326,7 @@ export class PeerSession {
     clearTimeout(this.answerTimer);
     clearTimeout(this.connectTimer);
     clearTimeout(this.offerWaitTimer);
+    this.iceTransport?.removeEventListener('selectedcandidatepairchange', this.selectedPairChanged);
     this.pc.onnegotiationneeded = null;
     this.pc.onicecandidate = null;
     this.pc.ontrack = null;
@@ -563,9 +573,40 @@ export class PeerSession {
 
   private onConnectionState(): void {
     const state = this.pc.connectionState;
-    if (state === 'connected') this.reportFingerprints();
-    else if (state === 'failed') this.recover();
+    if (state === 'connected') {
+      this.reportFingerprints();
+      this.followSelectedPair();
+    } else if (state === 'failed') this.recover();
   }
+
+  /**
+   * Follows the selected candidate pair of the (bundled) ICE transport, where
+   * the browser has RTCIceTransport (Chromium; not every Firefox): when our
+   * end of it moves to another network, we were moved off ours.
+   */
+  private followSelectedPair(): void {
+    if (!this.options.onLocalPathChange) return;
+    const transport = this.pc
+      .getTransceivers()
+      .map((transceiver) => transceiver.sender.transport?.iceTransport)
+      .find((candidate) => candidate !== undefined && typeof candidate.getSelectedCandidatePair === 'function');
+    if (!transport || transport === this.iceTransport) return;
+    this.iceTransport?.removeEventListener('selectedcandidatepairchange', this.selectedPairChanged);
+    this.iceTransport = transport;
+    transport.addEventListener('selectedcandidatepairchange', this.selectedPairChanged);
+    this.selectedPairChanged();
+  }
+
+  private readonly selectedPairChanged = (): void => {
+    if (this.closed) return;
+    const network = localNetworkOf(this.iceTransport?.getSelectedCandidatePair()?.local);
+    if (network === null) return;
+    const before = this.localNetwork;
+    this.localNetwork = network;
+    if (before === undefined || before === network) return;
+    console.warn('peer: our end of the path moved to another network', { peerId: this.peerId });
+    this.options.onLocalPathChange?.();
+  };
 
   /** `connected` means DTLS has verified the remote certificate against its fingerprint: now they vouch for something. */
   private reportFingerprints(): void {
@@ -645,6 +686,21 @@ export class PeerSession {
     this.reported = failure;
     this.options.onHealth?.(health, failure);
   }
+}
+
+/**
+ * Which network our end of a path is on, as far as a candidate tells: its own
+ * address (a host candidate's, or the public one a NAT gave a srflx or prflx
+ * candidate), or for a relay candidate the address the TURN server saw us
+ * from (its related address; the relay's own address is the TURN server's,
+ * the same on every network). An ICE restart on the same network keeps it.
+ * Null where the browser hides it.
+ */
+export function localNetworkOf(candidate: Pick<RTCIceCandidate, 'type' | 'address' | 'relatedAddress'> | null | undefined): string | null {
+  if (!candidate) return null;
+  const address = candidate.type === 'relay' ? candidate.relatedAddress : candidate.address;
+  if (!address || address === '0.0.0.0' || address === '::') return null;
+  return address;
 }
 
 function offersRelay(configuration: RTCConfiguration): boolean {

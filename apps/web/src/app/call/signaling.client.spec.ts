@@ -148,14 +148,50 @@ describe('SignalingClient when the server closes the connection itself', () => {
 });
 
 describe('SignalingClient when the network changed under it', () => {
-  it('closes a connection that says it is connected, so Socket.IO opens a new one at once; a dropped one is left to reconnect', async () => {
+  it('closes a connection that says it is connected, so Socket.IO opens a new one at once', async () => {
     const { sockets, client } = await connected();
     client.reconnectNow();
     expect(sockets[0].io.engine.close).toHaveBeenCalledTimes(1);
+    expect(sockets).toHaveLength(1);
+  });
+
+  it('starts the next attempt of a reconnect under way at once instead of after the backoff, on the same socket', async () => {
+    const { sockets, client } = await connected();
     sockets[0].fire('disconnect', 'transport close');
     client.reconnectNow();
-    expect(sockets[0].io.engine.close).toHaveBeenCalledTimes(1);
+    expect(sockets[0].io.engine.close).not.toHaveBeenCalled();
+    expect(sockets[0].connect).toHaveBeenCalledTimes(1);
+    // Not connected: the disconnect sends nothing to the server, and the handlers stay for the resume.
+    expect(sockets[0].sent('leave')).toEqual([]);
     expect(sockets).toHaveLength(1);
+    expect(client.state()).toBe('reconnecting');
+  });
+
+  it('starts over an attempt in flight (it may hang on the network that went), but not one it started itself a moment ago', async () => {
+    const { sockets, client } = await connected();
+    sockets[0].fire('disconnect', 'transport close');
+    sockets[0].io._readyState = 'opening';
+    client.reconnectNow();
+    expect(sockets[0].connect).toHaveBeenCalledTimes(1);
+    // The same network change fires `online` and `connection` changes within a second.
+    client.reconnectNow();
+    client.reconnectNow();
+    expect(sockets[0].connect).toHaveBeenCalledTimes(1);
+    const now = Date.now();
+    jest.spyOn(Date, 'now').mockReturnValue(now + 1500);
+    client.reconnectNow();
+    expect(sockets[0].connect).toHaveBeenCalledTimes(2);
+    jest.restoreAllMocks();
+  });
+
+  it('counts the connections it made, and knows when the last was made, so a probe can tell whether its answer is about the current one', async () => {
+    const before = Date.now();
+    const { sockets, client } = await connected();
+    expect(client.connections).toBe(1);
+    expect(client.connectedSince).toBeGreaterThanOrEqual(before);
+    sockets[0].fire('disconnect', 'transport close');
+    sockets[0].fire('connect');
+    expect(client.connections).toBe(2);
   });
 
   it('gives a probe only the time it was given', async () => {

@@ -33,6 +33,8 @@ export type PayloadOf<E extends OkEvent> =
   Parameters<ClientToServerEvents[E]> extends [infer Payload, ...unknown[]] ? [Payload] : [];
 
 const ACK_TIMEOUT_MS = 10_000;
+/** reconnectNow leaves an attempt it started itself alone this long (see there). */
+const FORCED_ATTEMPT_SPACING_MS = 1000;
 /** How long a departing page keeps its socket open for the server to acknowledge `leave`. */
 const LEAVE_ACK_WAIT_MS = 1500;
 
@@ -58,6 +60,10 @@ export class SignalingClient implements OnDestroy {
   private inRoom = false;
   /** What the server said in `closing` before it closed a socket, so pending requests can say it too. */
   private readonly closings = new WeakMap<SignalingSocket, Closing>();
+  private connectedTimes = 0;
+  /** When reconnectNow last started an attempt itself. */
+  private forcedAttemptAt = Number.NEGATIVE_INFINITY;
+  private lastConnectedAt: number | undefined;
   private readonly _state = signal<SignalingState>('idle');
   readonly state = this._state.asReadonly();
 
@@ -98,6 +104,8 @@ export class SignalingClient implements OnDestroy {
     return new Promise<void>((resolve, reject) => {
       socket.on('connect', () => {
         this._state.set('connected');
+        this.connectedTimes += 1;
+        this.lastConnectedAt = Date.now();
         // A copy: a handler may unsubscribe itself (or another) while we go through them.
         if (connectedBefore) for (const handler of [...this.reconnectHandlers]) handler();
         connectedBefore = true;
@@ -110,6 +118,16 @@ export class SignalingClient implements OnDestroy {
         }
       });
     });
+  }
+
+  /** How many times a connection was made so far: a probe's answer is about the connection it was sent on. */
+  get connections(): number {
+    return this.connectedTimes;
+  }
+
+  /** When the current (or last) connection was made (Date.now()); undefined before the first. */
+  get connectedSince(): number | undefined {
+    return this.lastConnectedAt;
   }
 
   /** Runs `handler` with each `event` the server sends that passes its schema; malformed ones are dropped. */
@@ -163,11 +181,24 @@ export class SignalingClient implements OnDestroy {
    * then resumes, as after any drop): for when the network changed under it.
    * Nothing resets a TCP connection whose local address went away; it passes
    * for alive until the ping timeout (20 s), and whatever is sent on it
-   * meanwhile is lost. Does nothing while not connected (a reconnect is
-   * under way already).
+   * meanwhile is lost. While a reconnect is under way already, its next
+   * attempt starts at once instead of after the backoff.
    */
   reconnectNow(): void {
-    if (this.socket?.connected) this.socket.io.engine.close();
+    const socket = this.socket;
+    if (!socket) return;
+    if (socket.connected) socket.io.engine.close();
+    if (socket.connected) return;
+    // Waiting between two attempts (Socket.IO's backoff, up to 4 s): the next one now. One in flight
+    // may have begun on the network that went and hang until its 8 s timeout: it starts over too,
+    // unless we started it ourselves moments ago (one network change fires `online` and two or three
+    // `connection` changes within a second, which must not abort each other's attempt). A socket
+    // that is not connected sends nothing on disconnect (no leave); its handlers stay.
+    const now = Date.now();
+    if (socket.io._readyState === 'opening' && now - this.forcedAttemptAt < FORCED_ATTEMPT_SPACING_MS) return;
+    this.forcedAttemptAt = now;
+    socket.disconnect();
+    socket.connect();
   }
 
   /** Fire and forget: signals are many and small; a lost one is covered by ICE restarts. */
