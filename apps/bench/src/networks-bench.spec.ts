@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readFigures } from './networks-bench';
+import { failureLines, readFigures } from './networks-bench';
 import { NETWORKS_BEGIN, NETWORKS_END, renderNetworks, spliceInto } from './report';
 
 describe('the networks section', () => {
@@ -45,5 +45,16 @@ describe('the networks section', () => {
     expect(twice).toContain('written by people');
     expect(twice).toContain('| recovery (a) | 3 ms |');
     expect(twice.split(NETWORKS_BEGIN)).toHaveLength(2);
+  });
+});
+
+describe('failureLines', () => {
+  it('keeps each failure heading of a jest run and the lines under it, without colours', () => {
+    const output = ['PASS one', '\u001b[1m  ● suite › a case\u001b[22m', '    expect(pause).toBeLessThan(2000)', 'Tests: 1 failed'].join('\n');
+    expect(failureLines(output)).toEqual(['  ● suite › a case', '    expect(pause).toBeLessThan(2000)', 'Tests: 1 failed']);
+  });
+
+  it('says nothing for a run without failures', () => {
+    expect(failureLines('PASS one\nTests: 3 passed')).toEqual([]);
   });
 });

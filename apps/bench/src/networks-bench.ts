@@ -49,6 +49,7 @@ export async function runNetworksBench(runs: number, log: (line: string) => void
       if (code !== 0) {
         failedRuns += 1;
         log(`networks: run ${run} did not pass (${String(code)}); its figures so far still count`);
+        for (const line of failureLines(jest.output())) log(`networks:   ${line}`);
       }
     }
     return { runs, failedRuns, figures: readFigures(file) };
@@ -68,4 +69,24 @@ export function readFigures(file: string): NetworkFigure[] {
     byName.set(name, entry);
   }
   return [...byName.entries()].map(([name, { unit, values }]) => ({ name, unit, values, median: median(values) }));
+}
+
+/**
+ * What a failed jest run said about its failures: each `●` heading and the
+ * lines under it, colours stripped, at most 60 lines (the output is capped
+ * at its last 64 KiB, so the first failures may be gone).
+ */
+export function failureLines(output: string): string[] {
+  // eslint-disable-next-line no-control-regex
+  const lines = output.replace(/\u001b\[[0-9;]*m/g, '').split('\n');
+  const kept: string[] = [];
+  let under = 0;
+  for (const line of lines) {
+    if (/^\s*● /.test(line)) under = 12;
+    if (under > 0) {
+      kept.push(line);
+      under -= 1;
+    }
+  }
+  return kept.slice(0, 60);
 }
