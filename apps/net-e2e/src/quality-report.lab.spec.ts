@@ -62,7 +62,18 @@ describeIf(available)('the meeting report in the network lab', () => {
     lab.setLoss(kumi.network, { uplinkPercent: UPLINK_LOSS_PERCENT });
     const impaired = Date.now();
 
-    const report = await pollUntil(() => reportFromHostPage(hana.page, hostUrl), (read) => blamesUplink(summaryOf(read, 'Kumi')), REPORT_WAIT_MS);
+    // Two sample windows of every link from Kumi after the impairment: the summary of a
+    // single window has one measure of loss per receiver, and measured loss wanders.
+    const windowsAfter = (read: MeetingReport) =>
+      read.links
+        .filter((candidate) => candidate.from === 'Kumi')
+        .map((candidate) => candidate.samples.filter((sample) => Date.parse(sample.at) - sample.windowSec * 1000 >= impaired).length);
+    const report = await pollUntil(
+      () => reportFromHostPage(hana.page, hostUrl),
+      (read) => blamesUplink(summaryOf(read, 'Kumi')) && windowsAfter(read).length === 2 && windowsAfter(read).every((count) => count >= 2),
+      REPORT_WAIT_MS,
+    );
+    expect(windowsAfter(report).every((count) => count >= 2)).toBe(true);
     console.log(`report lab: after ${Date.now() - impaired} ms the summaries say:\n${report.summaries.map((summary) => `  ${summary.text}`).join('\n')}`);
     const kumiSummary = summaryOf(report, 'Kumi');
     expect(blamesUplink(kumiSummary)).toBe(true);

@@ -83,6 +83,16 @@ describe('summarizeQuality', () => {
     expect(summaryOf(links, 'Hana')?.text).toBe('Hana: no trouble seen.');
   });
 
+  it("does not blame someone's uplink for bandwidth limited toward one person only (the other end's congested uplink delays the feedback)", () => {
+    const limited = [sample('14:03:10', { qualityLimitationReason: 'bandwidth' }), sample('14:03:20', { qualityLimitationReason: 'bandwidth' })];
+    const links = meeting(link('Hana', 'Kumi', limited));
+    expect(summaryOf(links, 'Hana')?.findings).toEqual([]);
+    // Toward both others: Hana's own uplink.
+    expect(summaryOf(meeting(link('Hana', 'Kumi', limited), link('Hana', 'Ola', limited)), 'Hana')?.findings.map((finding) => finding.kind)).toEqual([
+      'uplink-limited',
+    ]);
+  });
+
   it('does not blame one limited sample (a new connection ramping up), and names the CPU apart from bandwidth', () => {
     const links = meeting(
       link('Kumi', 'Hana', [sample('14:00:10', { qualityLimitationReason: 'bandwidth' }), sample('14:00:20')]),
@@ -119,6 +129,22 @@ describe('summarizeQuality', () => {
     expect(summaryOf(links, 'Ola')?.text).toBe("Ola: the others lost up to 12% of Ola's packets 14:10 UTC (Ola's uplink).");
     expect(summaryOf(links, 'Hana')?.findings).toEqual([]);
     expect(summaryOf(links, 'Kumi')?.findings).toEqual([]);
+  });
+
+  it("puts loss on the sender's uplink when one receiver measured it high and the other lower (measured loss wanders)", () => {
+    // The network lab's case: 10% dropped on Ola's uplink, measured 8% at Hana and 3% at Kumi over one window.
+    const links = meeting(link('Hana', 'Ola', [sample('14:10:10', { lossIn: 0.08 })]), link('Kumi', 'Ola', [sample('14:10:12', { lossIn: 0.03 })]));
+    expect(summaryOf(links, 'Ola')?.findings).toEqual([
+      { kind: 'uplink-loss', loss: 0.08, periods: [{ from: '2026-11-29T14:10:00.000Z', to: '2026-11-29T14:10:10.000Z' }] },
+    ]);
+    expect(summaryOf(links, 'Hana')?.findings).toEqual([]);
+    expect(summaryOf(links, 'Kumi')?.findings).toEqual([]);
+  });
+
+  it('still calls it one link when the others lost less than half the threshold', () => {
+    const links = meeting(link('Hana', 'Ola', [sample('14:10:10', { lossIn: 0.08 })]), link('Kumi', 'Ola', [sample('14:10:12', { lossIn: 0.02 })]));
+    expect(summaryOf(links, 'Hana')?.findings.map((finding) => finding.kind)).toEqual(['link-loss']);
+    expect(summaryOf(links, 'Ola')?.findings).toEqual([]);
   });
 
   it("puts loss from everyone on the receiver's downlink", () => {

@@ -73,6 +73,7 @@ export class CallService {
     visibility: inject(PAGE_VISIBILITY),
     onLinks: (views) => this.linksMeasured(views),
     onSamples: (samples) => void this.sendQualitySamples(samples),
+    sendCapBps: () => this.sendLimits?.maxBitrate,
   });
   private sendLimits: SendLimits | undefined;
   private configuration: RTCConfiguration = {};

@@ -33,6 +33,8 @@ export interface QualityMonitorOptions {
   statsIntervalMs?: number;
   /** A link's sample at most this often (LIMITS.qualityIntervalMs, what the server allows). */
   sampleIntervalMs?: number;
+  /** Our own cap on each link's video (bit/s): reaching it is not the network's doing (see qualitySample). */
+  sendCapBps?: () => number | undefined;
   now?: () => number;
 }
 
@@ -173,7 +175,7 @@ export class QualityMonitor {
         state.sampleBase = report;
         state.sampleBaseAt = now();
       } else if (now() - state.sampleBaseAt >= sampleEvery) {
-        const sample = qualitySample(link.peerId, linkStats(state.sampleBase, report), state.restarts);
+        const sample = qualitySample(link.peerId, linkStats(state.sampleBase, report), state.restarts, this.options.sendCapBps?.());
         if (sample) samples.push(sample);
         state.sampleBase = report;
         state.sampleBaseAt = now();

@@ -33,6 +33,14 @@ describe('qualitySample', () => {
     expect(sample?.windowSec).toBeGreaterThan(1.5);
   });
 
+  it('sends bandwidth only when the path’s estimate is under our own cap (the encoder merely at our cap is not the network)', () => {
+    const [first, second] = loadFixture('chromium-limited').reports;
+    const stats = linkStats(first, second);
+    // Recorded: the estimate is about 238 kbit/s.
+    expect(qualitySample(PEER, stats, 0, 1_000_000)?.qualityLimitationReason).toBe('bandwidth');
+    expect(qualitySample(PEER, stats, 0, 250_000)?.qualityLimitationReason).toBe('none');
+  });
+
   it('has no sample for a first report (no window yet)', () => {
     expect(qualitySample(PEER, linkStats(null, loadFixture('chromium-direct').reports[0]), 0)).toBeNull();
   });

@@ -1,5 +1,6 @@
 import { LIMITS, type QualitySample } from '@mesh-meet/protocol';
 import type { LinkStats } from './link-stats';
+import { networkLimitation } from './uplink-step';
 
 /**
  * The compact sample `quality` carries (libs/protocol quality.ts), from the
@@ -7,9 +8,12 @@ import type { LinkStats } from './link-stats';
  * the current one, so rates, losses and freezes cover the whole window.
  * Values are clamped to what the schema accepts (a browser's odd number must
  * not cost the whole message); whole numbers where the schema wants them.
- * Null when the window is empty (nothing to say yet).
+ * Null when the window is empty (nothing to say yet). `bandwidth` is sent
+ * only when the path's estimate is under `capBps`, our own cap on the link's
+ * video: Chromium says `bandwidth` also when the encoder merely reaches that
+ * cap, and the report would blame the sender's network for it.
  */
-export function qualitySample(peerId: string, stats: LinkStats, iceRestarts: number): QualitySample | null {
+export function qualitySample(peerId: string, stats: LinkStats, iceRestarts: number, capBps?: number): QualitySample | null {
   if (stats.intervalMs <= 0) return null;
   return {
     peerId,
@@ -27,7 +31,7 @@ export function qualitySample(peerId: string, stats: LinkStats, iceRestarts: num
     localCandidateType: stats.localCandidateType,
     remoteCandidateType: stats.remoteCandidateType,
     relayProtocol: stats.localCandidateType === 'relay' ? stats.relayProtocol : null,
-    qualityLimitationReason: stats.limitation,
+    qualityLimitationReason: networkLimitation(stats, capBps),
     iceRestarts: whole(iceRestarts, 100),
   };
 }
