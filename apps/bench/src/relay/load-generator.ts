@@ -87,7 +87,8 @@ async function pool(count: number, concurrency: number, task: (index: number) =>
 function frameTemplates(spec: GroupSpec, to: string): Member['mates'][number] {
   const frame = (data: SignalData): FrameTemplate => {
     if (spec.protocol === 'peerjs') {
-      const type = 'candidate' in data ? 'CANDIDATE' : data.description.type === 'offer' ? 'OFFER' : 'ANSWER';
+      // The bench sends descriptions and candidates only (never a restart request).
+      const type = 'description' in data ? (data.description.type === 'offer' ? 'OFFER' : 'ANSWER') : 'CANDIDATE';
       // What the PeerJS client sends: the target in `dst`, the SDP or candidate in `payload`.
       return splitAtSlot(JSON.stringify({ type, dst: to, payload: { ...data, type: 'media', connectionId: 'mc_bench' } }));
     }
