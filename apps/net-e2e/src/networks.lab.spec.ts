@@ -7,7 +7,7 @@ import { figure } from './support/figures';
 import { advancing, frameLog, longestPause, pausesWithPresented, recordFrames, recoveredAfter } from './support/frames';
 import { type Person, labSuite } from './support/lab-suite';
 import { inboundVideo, sending } from './support/stats';
-import { TRACE, tracePeerConnections, traceVideoSenders } from './support/trace';
+import { TRACE, echoPageWarnings, tracePeerConnections, traceVideoSenders } from './support/trace';
 
 /*
  * Three-person calls whose networks change under them: a phone moving between
@@ -55,11 +55,7 @@ async function threePersonCall(suite: ReturnType<typeof labSuite>, title: string
   const everyone = [host, phone, third];
   // What the app warns about (negotiation, signaling) goes to the test output: the first thing to read when a case fails.
   const started = Date.now();
-  for (const person of everyone) {
-    person.page.on('console', (message) => {
-      if (message.type() === 'warning' || message.type() === 'error') console.log(`[${person.network.label} +${Date.now() - started} ms] ${message.text()}`);
-    });
-  }
+  for (const person of everyone) echoPageWarnings(person, started);
   for (const person of everyone) await waitForTiles(person.page, 2, 30_000);
   for (const person of everyone) await waitForFramesFromAll(person.page, 5, 40_000);
   for (const person of everyone) await person.page.evaluate(recordFrames);
@@ -273,9 +269,7 @@ describeIf(available)('calls through changing networks (network lab)', () => {
     const started = Date.now();
     if (TRACE) {
       for (const person of [host, guest]) {
-        person.page.on('console', (message) => {
-          if (message.type() === 'warning' || message.type() === 'error') console.log(`[${person.network.label} +${Date.now() - started} ms] ${message.text()}`);
-        });
+        echoPageWarnings(person, started);
         await person.page.evaluate(tracePeerConnections);
       }
     }

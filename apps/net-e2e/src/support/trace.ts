@@ -2,6 +2,14 @@
  * Diagnostics for a lab case that fails: NET_LAB_TRACE=1 makes the
  * network-change case print what each page's connections did and when.
  */
+import type { Page } from 'playwright-core';
+
+/** Prints what a person's page warns about (negotiation, signaling, traces) with its label and the ms since `started`. */
+export function echoPageWarnings(person: { network: { label: string }; page: Page }, started: number): void {
+  person.page.on('console', (message) => {
+    if (message.type() === 'warning' || message.type() === 'error') console.log(`[${person.network.label} +${Date.now() - started} ms] ${message.text()}`);
+  });
+}
 
 /** Whether the run asked for traces (NET_LAB_TRACE=1). */
 export const TRACE = process.env['NET_LAB_TRACE'] === '1';
